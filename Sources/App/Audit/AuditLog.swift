@@ -1,0 +1,101 @@
+import Domain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Who did something, from where.
+public struct AuditActor: Sendable {
+    public var userID: UUID?
+    /// The e-mail of the user, or `system`, `operator`, `anonymous`.
+    public var label: String
+    public var ip: String
+    public var userAgent: String
+
+    public init(userID: UUID?, label: String, ip: String, userAgent: String) {
+        self.userID = userID
+        self.label = label
+        self.ip = ip
+        self.userAgent = String(userAgent.prefix(300))
+    }
+
+    /// Changes made by the `akinai` command line.
+    public static let cli = AuditActor(userID: nil, label: "operator (cli)", ip: "local", userAgent: "akinai-cli")
+    /// Changes made by background jobs.
+    public static let system = AuditActor(userID: nil, label: "system", ip: "local", userAgent: "akinai")
+}
+
+/// How the audited action ended.
+public enum AuditResult: String, Sendable, CaseIterable {
+    case success
+    case failure
+    case denied
+}
+
+/// Appends events to a tenant's hash-chained audit trail.
+public enum AuditLog {
+    /// Appends one event. Inside a transaction it joins it, so the event commits with the change it records;
+    /// outside one it opens its own. Appends of one tenant are serialised (row lock on PostgreSQL, the single
+    /// writer on SQLite), so the chain never forks; the unique (tenant, seq) index is the last guard.
+    @discardableResult
+    public static func append(
+        _ tdb: TenantDatabase,
+        actor: AuditActor,
+        action: String,
+        targetType: String,
+        targetID: String,
+        result: AuditResult = .success,
+        details: [String: String] = [:],
+        now: Date
+    ) async throws -> AuditEntry {
+        let detailJSON: String = {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(details)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        }()
+        return try await tdb.transaction { tx in
+            if !tx.transactor.isSQLite, let sql = tx.db as? any SQLDatabase {
+                try await sql.raw("SELECT id FROM tenants WHERE id = \(bind: tx.tenantID) FOR UPDATE").run()
+            }
+            let last = try await tx.query(AuditEventRecord.self).sort(\.$seq, .descending).first()
+            let seq: Int
+            let previous: String
+            if let last {
+                seq = last.seq + 1
+                previous = last.hash
+            } else {
+                guard let tenant = try await TenantRecord.find(tx.tenantID, on: tx.db) else { throw TenancyViolation() }
+                seq = tenant.auditAnchorSeq + 1
+                previous = tenant.auditAnchorHash
+            }
+            let entry = AuditEntry(
+                tenantID: tx.tenantID,
+                seq: seq,
+                occurredAtMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+                actorUserID: actor.userID,
+                actorLabel: actor.label,
+                action: action,
+                targetType: targetType,
+                targetID: targetID,
+                ip: actor.ip,
+                userAgent: actor.userAgent,
+                result: result.rawValue,
+                details: detailJSON,
+                prevHash: previous
+            )
+            try await tx.create(AuditEventRecord(entry))
+            return entry
+        }
+    }
+
+    /// Verifies one tenant's chain from its anchor to the newest event.
+    public static func verify(_ tdb: TenantDatabase) async throws -> AuditChain.Verdict {
+        guard let tenant = try await TenantRecord.find(tdb.tenantID, on: tdb.db) else { throw TenancyViolation() }
+        let records = try await tdb.query(AuditEventRecord.self).sort(\.$seq, .ascending).all()
+        return AuditChain.verify(
+            records.map(\.entry),
+            storedHashes: records.map(\.hash),
+            anchorSeq: tenant.auditAnchorSeq,
+            anchorHash: tenant.auditAnchorHash
+        )
+    }
+}

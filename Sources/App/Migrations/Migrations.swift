@@ -1,0 +1,14 @@
+import FluentKit
+
+/// The ordered list of schema migrations. Append only: a shipped migration is never edited or reordered.
+enum MigrationList {
+    static let all: [any Migration] = [
+        CreateTenants(),
+        CreateUsers(),
+        CreateSessions(),
+        CreateAuditEvents(),
+        CreateTenantKeys(),
+        CreateAPITokens(),
+        CreateJobs(),
+    ]
+}

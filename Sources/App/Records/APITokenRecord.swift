@@ -1,0 +1,44 @@
+import FluentKit
+import Foundation
+
+/// A Bearer token for the JSON API, acting as one user with a subset of their permissions.
+public final class APITokenRecord: Model, TenantOwned, @unchecked Sendable {
+    public static let schema = "api_tokens"
+    public static var tenantKey: KeyPath<APITokenRecord, FieldProperty<APITokenRecord, UUID>> { \.$tenantID }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "tenant_id") public var tenantID: UUID
+    @Field(key: "user_id") public var userID: UUID
+    @Field(key: "name") public var name: String
+    /// SHA-256 of the token; the token itself is shown once and never stored.
+    @Field(key: "token_hash") public var tokenHash: String
+    /// The first characters of the token, so a user can tell tokens apart.
+    @Field(key: "token_prefix") public var tokenPrefix: String
+    /// Space-separated scopes such as `orders:read inventory:write`.
+    @Field(key: "scopes") public var scopes: String
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
+    @OptionalField(key: "expires_at") public var expiresAt: Date?
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+
+    public init() {}
+
+    public init(
+        tenantID: UUID,
+        userID: UUID,
+        name: String,
+        tokenHash: String,
+        tokenPrefix: String,
+        scopes: String,
+        createdAt: Date
+    ) {
+        self.id = UUID()
+        self.tenantID = tenantID
+        self.userID = userID
+        self.name = name
+        self.tokenHash = tokenHash
+        self.tokenPrefix = tokenPrefix
+        self.scopes = scopes
+        self.createdAt = createdAt
+    }
+}

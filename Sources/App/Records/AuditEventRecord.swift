@@ -1,0 +1,56 @@
+import Domain
+import FluentKit
+import Foundation
+
+/// One append-only audit event, linked into its tenant's hash chain.
+public final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
+    public static let schema = "audit_events"
+    public static var tenantKey: KeyPath<AuditEventRecord, FieldProperty<AuditEventRecord, UUID>> { \.$tenantID }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "tenant_id") public var tenantID: UUID
+    @Field(key: "seq") public var seq: Int
+    @Field(key: "occurred_at_ms") public var occurredAtMillis: Int64
+    @OptionalField(key: "actor_user_id") public var actorUserID: UUID?
+    @Field(key: "actor_label") public var actorLabel: String
+    @Field(key: "action") public var action: String
+    @Field(key: "target_type") public var targetType: String
+    @Field(key: "target_id") public var targetID: String
+    @Field(key: "ip") public var ip: String
+    @Field(key: "user_agent") public var userAgent: String
+    @Field(key: "result") public var result: String
+    @Field(key: "details") public var details: String
+    @Field(key: "prev_hash") public var prevHash: String
+    @Field(key: "hash") public var hash: String
+
+    public init() {}
+
+    init(_ entry: AuditEntry) {
+        self.id = UUID()
+        self.tenantID = entry.tenantID
+        self.seq = entry.seq
+        self.occurredAtMillis = entry.occurredAtMillis
+        self.actorUserID = entry.actorUserID
+        self.actorLabel = entry.actorLabel
+        self.action = entry.action
+        self.targetType = entry.targetType
+        self.targetID = entry.targetID
+        self.ip = entry.ip
+        self.userAgent = entry.userAgent
+        self.result = entry.result
+        self.details = entry.details
+        self.prevHash = entry.prevHash
+        self.hash = entry.hash
+    }
+
+    /// The event as the hash chain sees it.
+    var entry: AuditEntry {
+        AuditEntry(
+            tenantID: tenantID, seq: seq, occurredAtMillis: occurredAtMillis, actorUserID: actorUserID,
+            actorLabel: actorLabel, action: action, targetType: targetType, targetID: targetID, ip: ip,
+            userAgent: userAgent, result: result, details: details, prevHash: prevHash
+        )
+    }
+
+    var occurredAt: Date { Date(timeIntervalSince1970: Double(occurredAtMillis) / 1000) }
+}

@@ -1,0 +1,29 @@
+import FluentKit
+import Foundation
+
+/// A shop using Akinai. Not tenant-owned itself: it is the tenant.
+public final class TenantRecord: Model, @unchecked Sendable {
+    public static let schema = "tenants"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "code") public var code: String
+    @Field(key: "name") public var name: String
+    /// `active`, or `terminated` once the contract has ended.
+    @Field(key: "status") public var status: String
+    /// Sequence number and hash of the last audit event purged by retention; the chain continues from here.
+    @Field(key: "audit_anchor_seq") public var auditAnchorSeq: Int
+    @Field(key: "audit_anchor_hash") public var auditAnchorHash: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public init(id: UUID = UUID(), code: String, name: String, createdAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.status = "active"
+        self.auditAnchorSeq = 0
+        self.auditAnchorHash = String(repeating: "0", count: 64)
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// Akinai's settings, read from `AKINAI_*` environment variables with safe defaults (see the README).
+public struct AppConfig: Sendable {
+    /// Which database Akinai runs on.
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var database: DatabaseLocation
+    public var dataDirectory: String
+    public var hostname: String
+    public var port: Int
+    /// The address users reach Akinai at, used in mails and to decide on Secure cookies and HSTS.
+    public var publicBaseURL: String
+    public var logLevel: Logger.Level
+    public var masterKeyFile: String
+    /// log2 of scrypt's N for new password hashes.
+    public var scryptLogN: Int
+    /// Whether this instance runs background job workers.
+    public var runWorkers: Bool
+    public var workerCount: Int
+
+    /// Errors in the environment that stop Akinai from starting.
+    public struct ConfigError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the configuration from `environment`.
+    public static func from(environment env: [String: String]) throws -> AppConfig {
+        let dataDirectory = env["AKINAI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let database = try parseDatabaseURL(
+            env["AKINAI_DATABASE_URL"] ?? "",
+            defaultPath: dataDirectory + "/akinai.sqlite"
+        )
+        let port = try env["AKINAI_PORT"].map { raw -> Int in
+            guard let p = Int(raw), (1...65535).contains(p) else {
+                throw ConfigError(description: "AKINAI_PORT must be a port number, got \(raw)")
+            }
+            return p
+        } ?? 8080
+        let hostname = env["AKINAI_HOSTNAME"] ?? "127.0.0.1"
+        let level = try env["AKINAI_LOG_LEVEL"].map { raw -> Logger.Level in
+            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                throw ConfigError(description: "AKINAI_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            return level
+        } ?? .info
+        let logN = try env["AKINAI_SCRYPT_LOG_N"].map { raw -> Int in
+            guard let n = Int(raw), (10...20).contains(n) else {
+                throw ConfigError(description: "AKINAI_SCRYPT_LOG_N must be between 10 and 20")
+            }
+            return n
+        } ?? 17
+        let workers = Int(env["AKINAI_WORKERS"] ?? "") ?? 2
+        return AppConfig(
+            database: database,
+            dataDirectory: dataDirectory,
+            hostname: hostname,
+            port: port,
+            publicBaseURL: env["AKINAI_PUBLIC_URL"] ?? "http://\(hostname):\(port)",
+            logLevel: level,
+            masterKeyFile: env["AKINAI_MASTER_KEY_FILE"] ?? dataDirectory + "/master.key",
+            scryptLogN: logN,
+            runWorkers: workers > 0,
+            workerCount: max(0, min(workers, 16))
+        )
+    }
+
+    /// `sqlite:///abs/path`, `sqlite://relative/path`, `postgres://…`, or empty for the default SQLite file.
+    static func parseDatabaseURL(_ raw: String, defaultPath: String) throws -> DatabaseLocation {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        if value.isEmpty { return .sqlite(path: defaultPath) }
+        if value.hasPrefix("sqlite://") {
+            let path = String(value.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw ConfigError(description: "AKINAI_DATABASE_URL: sqlite URL has no path") }
+            return .sqlite(path: path)
+        }
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            return .postgres(url: value)
+        }
+        throw ConfigError(description: "AKINAI_DATABASE_URL must start with sqlite:// or postgres://")
+    }
+
+    /// Whether users reach Akinai over HTTPS (so cookies get `Secure` and responses get HSTS).
+    public var servedOverTLS: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
+}

@@ -1,0 +1,109 @@
+import Vapor
+
+/// Turns every error into a response without internals: JSON `{"error": {"code", "message"}}` for the API,
+/// a plain page for browsers, and a redirect to the sign-in page when a browser is not signed in.
+struct AppErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request)
+        }
+    }
+
+    static func response(for error: any Error, request: Request) -> Response {
+        let status: HTTPResponseStatus
+        let code: String
+        let key: String
+        switch error {
+        case let app as AppError:
+            (status, code, key) = (app.status, app.code, app.messageKey)
+        case let abort as any AbortError:
+            status = abort.status
+            code = Self.code(for: abort.status)
+            key = "error.\(code)"
+        case is DecodingError:
+            (status, code, key) = (.badRequest, "bad_request", "error.bad_request")
+        default:
+            (status, code, key) = (.internalServerError, "internal_error", "error.internal_error")
+        }
+        if status.code >= 500 {
+            request.logger.error("\(request.method) \(request.url.path): \(String(reflecting: error))")
+        }
+        let lang = Localization.language(of: request)
+        let message = Localization.text(key, lang)
+        if request.wantsJSON {
+            let body = ["error": ["code": code, "message": message]]
+            let response = Response(status: status)
+            try? response.content.encode(body, as: .json)
+            if status == .tooManyRequests, let retry = (error as? RateLimited)?.retryAfter {
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(retry))
+            }
+            return response
+        }
+        if status == .unauthorized {
+            let next = request.method == .GET ? request.url.path : "/"
+            let target = next == "/" ? "/login" : "/login?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            return request.redirect(to: target, redirectType: .normal)
+        }
+        let title = Localization.text("error.title", lang)
+        let html = """
+            <!doctype html><html lang="\(lang.rawValue)"><head><meta charset="utf-8">\
+            <meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>\(status.code) \(title.htmlEscaped)</title><link rel="stylesheet" href="/css/app.css"></head>\
+            <body class="error-page"><main class="card"><h1>\(status.code)</h1><p>\(message.htmlEscaped)</p>\
+            <p><a href="/">\(Localization.text("nav.dashboard", lang).htmlEscaped)</a></p></main></body></html>
+            """
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+
+    static func code(for status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 409: "conflict"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 422: "validation_failed"
+        case 429: "too_many_requests"
+        default: status.code >= 500 ? "internal_error" : "bad_request"
+        }
+    }
+}
+
+/// A request refused because its client went over a rate limit.
+struct RateLimited: Error {
+    let retryAfter: Int
+}
+
+extension Request {
+    /// API requests and clients that ask for JSON get JSON errors.
+    var wantsJSON: Bool {
+        url.path.hasPrefix("/api/") || url.path == "/openapi.json"
+            || (headers.first(name: .accept)?.contains("application/json") ?? false)
+    }
+}
+
+extension String {
+    /// The text with `& < > " '` escaped for HTML.
+    var htmlEscaped: String {
+        var out = ""
+        out.reserveCapacity(count)
+        for ch in self {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,29 @@
+import Vapor
+
+/// The languages of the web UI. Japanese is the default; English is one click away.
+public enum Language: String, Sendable, CaseIterable, Encodable {
+    case ja
+    case en
+}
+
+/// Looks up UI text by key in the language of a request.
+public enum Localization {
+    static let cookieName = "akinai_lang"
+
+    /// The language chosen with the switch (a cookie), Japanese otherwise.
+    static func language(of request: Request) -> Language {
+        request.cookies[cookieName].flatMap { Language(rawValue: $0.string) } ?? .ja
+    }
+
+    /// The text for `key`; the key itself when no table has it, so a missing string is visible, not blank.
+    static func text(_ key: String, _ lang: Language) -> String {
+        table(lang)[key] ?? Strings.ja[key] ?? key
+    }
+
+    static func table(_ lang: Language) -> [String: String] {
+        switch lang {
+        case .ja: Strings.ja
+        case .en: Strings.en
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Domain
+import Leaf
+import Vapor
+
+/// A navigation entry of the layout.
+struct NavItem: Encodable, Sendable {
+    let href: String
+    let label: String
+    let active: Bool
+}
+
+/// Everything the layout needs, around a page's own content.
+struct PageContext<Body: Encodable & Sendable>: Encodable, Sendable {
+    let t: [String: String]
+    let lang: Language
+    let otherLang: Language
+    let title: String
+    let path: String
+    let nav: [NavItem]
+    let settingsNav: [NavItem]
+    let tenantName: String?
+    let userEmail: String?
+    let csrf: String?
+    let notice: String?
+    let error: String?
+    let page: Body
+}
+
+/// Builds `PageContext`s and renders Leaf templates.
+enum Pages {
+    private static let modules: [(String, String, Module?)] = [
+        ("/", "nav.dashboard", nil),
+        ("/orders", "nav.orders", .orders),
+        ("/inventory", "nav.inventory", .inventory),
+        ("/catalog", "nav.catalog", .catalog),
+        ("/purchasing", "nav.purchasing", .purchasing),
+        ("/analytics", "nav.analytics", .analytics),
+    ]
+
+    private static let settings: [(String, String)] = [
+        ("/settings/users", "nav.users"),
+        ("/settings/audit", "nav.audit"),
+        ("/settings/tokens", "nav.tokens"),
+    ]
+
+    /// Renders `template` inside the layout; the navigation shows only what the user may open.
+    static func render<Body: Encodable & Sendable>(
+        _ template: String,
+        titleKey: String,
+        page: Body,
+        request: Request,
+        context: TenantContext?,
+        status: HTTPResponseStatus = .ok,
+        notice: String? = nil,
+        error: String? = nil
+    ) async throws -> Response {
+        let lang = Localization.language(of: request)
+        let table = Localization.table(lang)
+        let path = request.url.path
+        func isActive(_ href: String) -> Bool { href == "/" ? path == "/" : path.hasPrefix(href) }
+        var nav: [NavItem] = []
+        var settingsNav: [NavItem] = []
+        if let context {
+            nav = modules.filter { $0.2.map { context.allows($0, .read) } ?? true }
+                .map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
+            if context.allows(.settings, .read) {
+                nav.append(NavItem(href: "/settings/users", label: table["nav.settings"] ?? "", active: isActive("/settings")))
+                settingsNav = settings.map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
+            }
+        }
+        let pageContext = PageContext(
+            t: table,
+            lang: lang,
+            otherLang: lang == .ja ? .en : .ja,
+            title: table[titleKey] ?? titleKey,
+            path: path,
+            nav: nav,
+            settingsNav: settingsNav,
+            tenantName: context?.tenantName,
+            userEmail: context?.userEmail,
+            csrf: context?.csrfToken,
+            notice: notice.map { table[$0] ?? $0 },
+            error: error.map { table[$0] ?? $0 },
+            page: page
+        )
+        let response = try await request.view.render(template, pageContext).encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+}
+
+/// A page with nothing of its own beyond the layout.
+struct EmptyPage: Encodable, Sendable {}

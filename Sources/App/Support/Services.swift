@@ -1,0 +1,40 @@
+import Crypto
+import Domain
+import Foundation
+import FluentKit
+import Vapor
+
+/// Every dependency with a side effect, built once in `configure` and passed down. Tests build their own.
+public struct AppServices: Sendable {
+    public var config: AppConfig
+    /// The current time. Tests move it instead of sleeping.
+    public var clock: @Sendable () -> Date
+    public var passwordHasher: ScryptHasher
+    public var keyStore: KeyStore
+    public var transactor: Transactor
+    public var jobs: JobRegistry
+
+    /// A database view limited to one tenant, on `db`.
+    public func tenantDatabase(_ tenantID: UUID, on db: any FluentKit.Database) -> TenantDatabase {
+        TenantDatabase(tenantID: tenantID, db: db, transactor: transactor)
+    }
+}
+
+extension Application {
+    private struct AppServicesKey: StorageKey {
+        typealias Value = AppServices
+    }
+
+    /// The services built by `configure`.
+    public var akinai: AppServices {
+        get {
+            guard let services = storage[AppServicesKey.self] else { fatalError("configure(_:) has not run") }
+            return services
+        }
+        set { storage[AppServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var akinai: AppServices { application.akinai }
+}

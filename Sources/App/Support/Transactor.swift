@@ -1,0 +1,87 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Runs database transactions the way each engine needs.
+///
+/// PostgreSQL: an ordinary transaction; rows are locked with `FOR UPDATE` where order matters.
+/// SQLite: one writer at a time. Transactions begin with `BEGIN IMMEDIATE`, so the write lock is taken up front
+/// (a deferred transaction that reads, then writes, fails with SQLITE_BUSY when another connection wrote in
+/// between), and an in-process gate queues them so connections of this process never spin on each other.
+/// A transaction opened inside another joins it.
+public struct Transactor: Sendable {
+    public let isSQLite: Bool
+    let gate: AsyncGate
+
+    public init(isSQLite: Bool) {
+        self.isSQLite = isSQLite
+        self.gate = AsyncGate()
+    }
+
+    /// The database of the transaction the current task is inside, if any.
+    @TaskLocal static var current: (any Database)?
+
+    /// Runs `body` in a transaction on `db`, or inside the enclosing one.
+    public func run<T: Sendable>(
+        on db: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        if let current = Self.current { return try await body(current) }
+        if !isSQLite {
+            return try await db.transaction { tx in
+                try await Self.$current.withValue(tx) { try await body(tx) }
+            }
+        }
+        return try await gate.withLock {
+            try await db.withConnection { conn in
+                guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await Self.$current.withValue(conn) { try await body(conn) }
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Whether the current task is inside a transaction started by a `Transactor`.
+    public static var inTransaction: Bool { current != nil }
+}
+
+/// A FIFO async mutex.
+actor AsyncGate {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Domain
+import FluentKit
+import Foundation
+import Vapor
+
+/// Resolves the tenant context of a browser from its session cookie, enforces the idle and absolute
+/// timeouts, and checks the CSRF token of every state-changing request.
+struct SessionAuthenticator: AsyncMiddleware {
+    let policy = SessionPolicy()
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = request.cookies[SessionPolicy.cookieName]?.string, !token.isEmpty else {
+            throw AppError.unauthorized
+        }
+        let directory = request.tenantDirectory
+        let services = request.akinai
+        let now = services.clock()
+        guard let session = try await directory.session(tokenHash: SecretToken.digest(token)) else {
+            throw AppError.unauthorized
+        }
+        let tdb = directory.tenantDatabase(session.tenantID)
+        if now >= session.expiresAt || now.timeIntervalSince(session.lastSeenAt) >= policy.idleTimeout {
+            try await tdb.delete(session)
+            throw AppError.unauthorized
+        }
+        guard let tenant = try await directory.tenant(id: session.tenantID), tenant.status == "active",
+            let user = try await tdb.find(UserRecord.self, session.userID), user.isActive
+        else {
+            try await tdb.delete(session)
+            throw AppError.unauthorized
+        }
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            try await Self.checkCSRF(request, expected: session.csrfToken)
+        }
+        if now.timeIntervalSince(session.lastSeenAt) >= policy.touchInterval {
+            session.lastSeenAt = now
+            try await tdb.update(session)
+        }
+        request.tenantContext = TenantContext(
+            tenantID: tenant.id!,
+            tenantCode: tenant.code,
+            tenantName: tenant.name,
+            userID: user.id!,
+            userEmail: user.email,
+            permissions: user.permissions,
+            credential: .session(id: session.id!, csrfToken: session.csrfToken),
+            db: tdb,
+            actor: request.auditActor(userID: user.id, label: user.email),
+            services: services
+        )
+        return try await next.respond(to: request)
+    }
+
+    /// The form field `_csrf` or the `X-CSRF-Token` header must equal the session's token.
+    static func checkCSRF(_ request: Request, expected: String) async throws {
+        var presented = request.headers.first(name: "X-CSRF-Token")
+        if presented == nil {
+            if request.body.data == nil { _ = try await request.body.collect(max: 1 << 20).get() }
+            presented = try? request.content.get(String.self, at: "_csrf")
+        }
+        guard let presented, ConstantTime.equal(Array(presented.utf8), Array(expected.utf8)) else {
+            throw AppError.csrf
+        }
+    }
+}
+
+/// Resolves the tenant context of an API client from its Bearer token.
+struct BearerAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let bearer = request.headers.bearerAuthorization?.token, !bearer.isEmpty else {
+            throw AppError.unauthorized
+        }
+        let directory = request.tenantDirectory
+        let services = request.akinai
+        let now = services.clock()
+        guard let token = try await directory.apiToken(tokenHash: SecretToken.digest(bearer)), token.revokedAt == nil,
+            token.expiresAt.map({ now < $0 }) ?? true,
+            let tenant = try await directory.tenant(id: token.tenantID), tenant.status == "active"
+        else { throw AppError.unauthorized }
+        let tdb = directory.tenantDatabase(token.tenantID)
+        guard let user = try await tdb.find(UserRecord.self, token.userID), user.isActive else {
+            throw AppError.unauthorized
+        }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            token.lastUsedAt = now
+            try await tdb.update(token)
+        }
+        request.tenantContext = TenantContext(
+            tenantID: tenant.id!,
+            tenantCode: tenant.code,
+            tenantName: tenant.name,
+            userID: user.id!,
+            userEmail: user.email,
+            permissions: user.permissions,
+            credential: .apiToken(id: token.id!, scopes: Set(token.scopes.split(separator: " ").map(String.init))),
+            db: tdb,
+            actor: request.auditActor(userID: user.id, label: user.email),
+            services: services
+        )
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// The client's address as seen by this server. Forwarded headers are not trusted here.
+    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    func auditActor(userID: UUID?, label: String) -> AuditActor {
+        AuditActor(userID: userID, label: label, ip: clientIP, userAgent: headers.first(name: .userAgent) ?? "")
+    }
+}

@@ -1,0 +1,47 @@
+import Domain
+import FluentKit
+import Foundation
+import Vapor
+
+/// Lookups made before a tenant context exists: resolving the tenant of a sign-in, a session or a token.
+/// This is the one place outside the tenant wrapper that reads tenant-owned tables by something other than
+/// the tenant, and every lookup is by a secret (token hash) or by tenant plus key.
+struct TenantDirectory: Sendable {
+    let db: any Database
+    let services: AppServices
+
+    func activeTenant(code: String) async throws -> TenantRecord? {
+        try await TenantRecord.query(on: db).filter(\.$code == code).filter(\.$status == "active").first()
+    }
+
+    func tenant(id: UUID) async throws -> TenantRecord? {
+        try await TenantRecord.find(id, on: db)
+    }
+
+    func allTenants() async throws -> [TenantRecord] {
+        try await TenantRecord.query(on: db).sort(\.$code).all()
+    }
+
+    func session(tokenHash: String) async throws -> SessionRecord? {
+        try await SessionRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
+    }
+
+    func apiToken(tokenHash: String) async throws -> APITokenRecord? {
+        try await APITokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
+    }
+
+    /// The tenant-scoped database for `tenantID`, once the caller has established that it acts for it.
+    func tenantDatabase(_ tenantID: UUID) -> TenantDatabase {
+        services.tenantDatabase(tenantID, on: db)
+    }
+}
+
+extension Request {
+    /// The pre-authentication directory on this request's database.
+    var tenantDirectory: TenantDirectory { TenantDirectory(db: db, services: akinai) }
+}
+
+extension Application {
+    /// The pre-authentication directory on the application's database (for commands and jobs).
+    var tenantDirectory: TenantDirectory { TenantDirectory(db: db, services: akinai) }
+}

@@ -1,0 +1,73 @@
+import Domain
+import Vapor
+
+/// Registers routes that run for a signed-in tenant user. The handler receives the `TenantContext` as a
+/// non-optional argument, and the permission a route needs is part of its registration, so no handler can
+/// forget either. Every such route is marked, so the isolation test can find all of them.
+struct TenantRoutes {
+    let builder: any RoutesBuilder
+
+    /// The `userInfo` key that marks a tenant route; its value is the permission it needs.
+    static let marker = "akinai.tenantRoute"
+
+    @discardableResult
+    func on<R: AsyncResponseEncodable>(
+        _ method: HTTPMethod,
+        _ path: [PathComponent],
+        requires module: Module?,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
+    ) -> Route {
+        let route = builder.on(method, path) { request async throws -> Response in
+            guard let context = request.tenantContext else { throw AppError.unauthorized }
+            if let module, !context.allows(module, access) {
+                try await context.audit(
+                    context.db,
+                    action: "access.denied",
+                    targetType: "route",
+                    targetID: "\(request.method) \(request.url.path)",
+                    result: .denied,
+                    details: ["needs": "\(module.rawValue):\(access.rawValue)"]
+                )
+                throw AppError.forbidden
+            }
+            return try await handler(request, context).encodeResponse(for: request)
+        }
+        route.userInfo[AnySendableHashable(Self.marker)] = module.map { "\($0.rawValue):\(access.rawValue)" } ?? "signed-in"
+        return route
+    }
+
+    @discardableResult
+    func get<R: AsyncResponseEncodable>(
+        _ path: PathComponent...,
+        requires module: Module?,
+        _ access: Access = .read,
+        use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
+    ) -> Route {
+        on(.GET, path, requires: module, access, use: handler)
+    }
+
+    @discardableResult
+    func post<R: AsyncResponseEncodable>(
+        _ path: PathComponent...,
+        requires module: Module?,
+        _ access: Access = .write,
+        use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
+    ) -> Route {
+        on(.POST, path, requires: module, access, use: handler)
+    }
+
+    func grouped(_ path: PathComponent...) -> TenantRoutes {
+        TenantRoutes(builder: builder.grouped(path))
+    }
+}
+
+extension TenantContext {
+    /// The record of this tenant with the id in route parameter `name`, or 404 — also for another tenant's id.
+    func find<M: TenantOwned>(_ type: M.Type, parameter name: String, in request: Request) async throws -> M {
+        guard let raw = request.parameters.get(name), let id = UUID(uuidString: raw),
+            let record = try await db.find(type, id)
+        else { throw AppError.notFound }
+        return record
+    }
+}

@@ -1,0 +1,81 @@
+import Crypto
+import Domain
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import SQLKit
+import Vapor
+
+/// Replacements for the live services, used by tests.
+public struct ServiceOverrides: Sendable {
+    public var clock: (@Sendable () -> Date)?
+    public var masterKey: SymmetricKey?
+    public var jobs: JobRegistry?
+
+    public init(clock: (@Sendable () -> Date)? = nil, masterKey: SymmetricKey? = nil, jobs: JobRegistry? = nil) {
+        self.clock = clock
+        self.masterKey = masterKey
+        self.jobs = jobs
+    }
+}
+
+/// The composition root: builds every dependency once, migrates the database and registers routes.
+public func configure(
+    _ app: Application,
+    config: AppConfig,
+    overrides: ServiceOverrides = .init(),
+    startWorkers: Bool = false
+) async throws {
+    app.logger.logLevel = config.logLevel
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "2mb"
+
+    let isSQLite: Bool
+    switch config.database {
+    case .sqlite(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        isSQLite = true
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        isSQLite = false
+    }
+    if isSQLite, let sql = app.db as? any SQLDatabase {
+        // WAL lets readers proceed while one writer commits; the setting is stored in the file.
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+    }
+    app.migrations.add(MigrationList.all)
+    try await app.autoMigrate()
+
+    let keyStore = try overrides.masterKey.map { KeyStore(master: $0) }
+        ?? KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
+    var jobs = overrides.jobs ?? JobRegistry()
+    BuiltInJobs.register(&jobs)
+    app.akinai = AppServices(
+        config: config,
+        clock: overrides.clock ?? { Date() },
+        passwordHasher: ScryptHasher(logN: config.scryptLogN),
+        keyStore: keyStore,
+        transactor: Transactor(isSQLite: isSQLite),
+        jobs: jobs
+    )
+
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    try routes(app)
+    Commands.register(app)
+    if startWorkers && config.runWorkers {
+        app.lifecycle.use(JobWorkers(count: config.workerCount))
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// A validation failure on one input field, with a message key the web layer translates.
+public struct FieldError: Error, Equatable, Sendable {
+    public let field: String
+    public let reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+}
+
+/// The short code that names a tenant at sign-in (e.g. `demo-shop`).
+public struct TenantCode: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Lower-case ASCII letters, digits and hyphens; 2–32 characters; starts with a letter or digit.
+    public init(_ raw: String) throws(FieldError) {
+        let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard (2...32).contains(value.count), value.allSatisfy({ allowed.contains($0) }), value.first != "-" else {
+            throw FieldError(field: "tenant", reason: "tenant_code_invalid")
+        }
+        self.rawValue = value
+    }
+
+    public var description: String { rawValue }
+}
+
+/// An e-mail address, trimmed and lower-cased, with a deliberately simple shape check.
+public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(_ raw: String) throws(FieldError) {
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+        else {
+            throw FieldError(field: "email", reason: "email_invalid")
+        }
+        self.rawValue = value
+    }
+
+    /// The part before `@`, used by the password policy.
+    public var localPart: String { String(rawValue.split(separator: "@")[0]) }
+    public var description: String { rawValue }
+}
+
+/// A display name for a person or a shop: trimmed, 1–100 characters, no control characters.
+public struct DisplayName: Hashable, Sendable {
+    public let rawValue: String
+
+    public init(_ raw: String, field: String = "name") throws(FieldError) {
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(value.count),
+            !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else {
+            throw FieldError(field: field, reason: "name_invalid")
+        }
+        self.rawValue = value
+    }
+}
