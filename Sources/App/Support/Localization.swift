@@ -20,10 +20,27 @@ public enum Localization {
         table(lang)[key] ?? Strings.ja[key] ?? key
     }
 
+    /// The table with `.` in keys replaced by `_`, since Leaf reads `t.nav_orders` as member access.
+    static func templateTable(_ lang: Language) -> [String: String] {
+        switch lang {
+        case .ja: templateJA
+        case .en: templateEN
+        }
+    }
+
+    private static let templateJA = Strings.ja.underscoredKeys
+    private static let templateEN = Strings.en.underscoredKeys
+
     static func table(_ lang: Language) -> [String: String] {
         switch lang {
         case .ja: Strings.ja
         case .en: Strings.en
         }
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    fileprivate var underscoredKeys: [String: String] {
+        Dictionary(uniqueKeysWithValues: map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
     }
 }

@@ -18,6 +18,7 @@ struct PageContext<Body: Encodable & Sendable>: Encodable, Sendable {
     let path: String
     let nav: [NavItem]
     let settingsNav: [NavItem]
+    let showSettingsNav: Bool
     let tenantName: String?
     let userEmail: String?
     let csrf: String?
@@ -56,6 +57,7 @@ enum Pages {
     ) async throws -> Response {
         let lang = Localization.language(of: request)
         let table = Localization.table(lang)
+        let templateTable = Localization.templateTable(lang)
         let path = request.url.path
         func isActive(_ href: String) -> Bool { href == "/" ? path == "/" : path.hasPrefix(href) }
         var nav: [NavItem] = []
@@ -69,13 +71,14 @@ enum Pages {
             }
         }
         let pageContext = PageContext(
-            t: table,
+            t: templateTable,
             lang: lang,
             otherLang: lang == .ja ? .en : .ja,
             title: table[titleKey] ?? titleKey,
             path: path,
             nav: nav,
             settingsNav: settingsNav,
+            showSettingsNav: !settingsNav.isEmpty && path.hasPrefix("/settings"),
             tenantName: context?.tenantName,
             userEmail: context?.userEmail,
             csrf: context?.csrfToken,
