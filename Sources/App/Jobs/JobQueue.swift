@@ -101,10 +101,11 @@ public enum JobQueue {
         worker: String,
         error: String,
         backoff: Backoff,
+        maxAttempts: Int? = nil,
         now: Date
     ) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        let dead = job.attempts >= job.maxAttempts
+        let dead = job.attempts >= min(job.maxAttempts, maxAttempts ?? job.maxAttempts)
         let next = now.addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
         try await sql.raw(
             """

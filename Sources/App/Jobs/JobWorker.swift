@@ -81,6 +81,7 @@ public struct JobWorker: Sendable {
                 worker: id,
                 error: String(describing: error),
                 backoff: backoff,
+                maxAttempts: entry.maxAttempts,
                 now: services.clock()
             )
         }

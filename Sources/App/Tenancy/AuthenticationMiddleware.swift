@@ -19,7 +19,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             throw AppError.unauthorized
         }
         let tdb = directory.tenantDatabase(session.tenantID)
-        if now >= session.expiresAt || now.timeIntervalSince(session.lastSeenAt) >= policy.idleTimeout {
+        if !policy.isLive(session, at: now) {
             try await tdb.delete(session)
             throw AppError.unauthorized
         }

@@ -9,6 +9,11 @@ struct SessionPolicy: Sendable {
     /// `last_seen_at` is written at most this often, so every click is not a database write.
     var touchInterval: TimeInterval = 60
 
+    /// Whether `session` is still alive at `now`: within its absolute end and not idle for too long.
+    func isLive(_ session: SessionRecord, at now: Date) -> Bool {
+        now < session.expiresAt && now.timeIntervalSince(session.lastSeenAt) < idleTimeout
+    }
+
     static let cookieName = "akinai_session"
     /// The signed-out browser's cookie that the sign-in form's CSRF token is bound to.
     static let preSessionCookie = "akinai_pre"

@@ -30,7 +30,8 @@ struct LoginController {
 
     @Sendable func show(_ request: Request) async throws -> Response {
         if let token = request.cookies[SessionPolicy.cookieName]?.string, !token.isEmpty,
-            try await request.tenantDirectory.session(tokenHash: SecretToken.digest(token)) != nil
+            let session = try await request.tenantDirectory.session(tokenHash: SecretToken.digest(token)),
+            SessionPolicy().isLive(session, at: request.akinai.clock())
         {
             return request.redirect(to: "/")
         }

@@ -1,0 +1,107 @@
+import Domain
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+/// Every tenant route, requested by tenant B with tenant A's ids, answers 404 and changes nothing of A's;
+/// routes without ids show nothing of A's. New routes are covered automatically: a route with a parameter
+/// this test has no fixture for fails the test.
+@Suite struct TenantIsolationTests {
+    @Test func anotherTenantsIdsAnswer404OnEveryTenantRoute() async throws {
+        try await withApp { app, _ in
+            let a = try await app.makeTenant("tenant-a", name: "甲商店")
+            let b = try await app.makeTenant("tenant-b", name: "乙商店")
+            let aStaff = try await app.makeUser(in: a, email: "secret-staff@tenant-a.example", name: "秘密 太郎", role: .staff)
+            let aToken = try await app.makeToken(tenant: a, userID: aStaff.id!, scopes: ["orders:read"])
+            _ = aToken
+            let aTokenRecord = try #require(
+                try await app.akinai.tenantDatabase(a.id, on: app.db).query(APITokenRecord.self).first()
+            )
+            let fixtures: [String: String] = [
+                "userID": aStaff.id!.uuidString,
+                "tokenID": aTokenRecord.id!.uuidString,
+            ]
+            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix]
+
+            let bAdmin = try #require(try await app.user(b, email: b.adminEmail))
+            let bToken = try await app.makeToken(tenant: b, userID: bAdmin.id!, scopes: APITokenIssuer.allScopes)
+
+            let aEventsBefore = try await app.akinai.tenantDatabase(a.id, on: app.db).query(AuditEventRecord.self).count()
+            let routes = app.routes.all.filter { $0.userInfo[AnySendableHashable(TenantRoutes.marker)] != nil }
+            #expect(routes.count >= 15, "tenant routes are marked")
+            var checked = 0
+            for route in routes {
+                let isAPI = route.path.first?.description == "api"
+                let browser = Browser(app)
+                if isAPI {
+                    browser.headers.bearerAuthorization = .init(token: bToken)
+                } else {
+                    try await browser.signIn(b)
+                }
+                var path = ""
+                var hasParameter = false
+                for component in route.path {
+                    switch component {
+                    case .constant(let value):
+                        path += "/" + value
+                    case .parameter(let name):
+                        hasParameter = true
+                        guard let id = fixtures[name] else {
+                            Issue.record("no tenant-A fixture for parameter :\(name) of \(route.description)")
+                            continue
+                        }
+                        path += "/" + id
+                    default:
+                        Issue.record("unexpected path component in \(route.description)")
+                    }
+                }
+                if path.isEmpty { path = "/" }
+                let page: Browser.Page
+                if route.method == .GET {
+                    page = try await browser.get(path)
+                } else if isAPI {
+                    page = try await browser.send(route.method, path)
+                } else {
+                    page = try await browser.post(path, [("name", "probe"), ("role", "viewer")])
+                }
+                if hasParameter {
+                    #expect(page.status == .notFound, "\(route.method) \(path) as tenant B")
+                }
+                for marker in markers {
+                    #expect(!page.body.contains(marker), "\(route.method) \(path) shows tenant A's \(marker)")
+                }
+                checked += 1
+            }
+            #expect(checked == routes.count)
+
+            // Nothing of tenant A changed.
+            let staffAfter = try #require(try await app.user(a, email: aStaff.email))
+            #expect(staffAfter.isActive)
+            #expect(staffAfter.role == "staff")
+            let tokenAfter = try #require(
+                try await app.akinai.tenantDatabase(a.id, on: app.db).find(APITokenRecord.self, aTokenRecord.id)
+            )
+            #expect(tokenAfter.revokedAt == nil)
+            let verdict = try await AuditLog.verify(app.akinai.tenantDatabase(a.id, on: app.db))
+            #expect(verdict == .intact(count: aEventsBefore), "nothing was added to tenant A's trail")
+        }
+    }
+
+    @Test func theTenantWrapperCannotReachOrWriteAnotherTenantsRows() async throws {
+        try await withApp { app, _ in
+            let a = try await app.makeTenant("tenant-a")
+            let b = try await app.makeTenant("tenant-b")
+            let aAdmin = try #require(try await app.user(a, email: a.adminEmail))
+            let bdb = app.akinai.tenantDatabase(b.id, on: app.db)
+            #expect(try await bdb.find(UserRecord.self, aAdmin.id) == nil)
+            #expect(try await bdb.query(UserRecord.self).all().map(\.email) == [b.adminEmail])
+            await #expect(throws: TenancyViolation.self) { try await bdb.update(aAdmin) }
+            await #expect(throws: TenancyViolation.self) { try await bdb.delete(aAdmin) }
+            let created = try await app.makeUser(in: b, email: "x@tenant-b.example", role: .viewer)
+            #expect(created.tenantID == b.id)
+        }
+    }
+}
