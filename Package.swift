@@ -1,9 +1,12 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
-]
+/// Swift 6 language mode everywhere; CI sets AKINAI_WERROR=1 so that any warning in Akinai's own targets
+/// fails the build (dependencies keep their warnings).
+let strict: [SwiftSetting] =
+    [.enableUpcomingFeature("ExistentialAny")]
+    + (ProcessInfo.processInfo.environment["AKINAI_WERROR"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "akinai",

@@ -52,7 +52,8 @@ public func configure(
     app.migrations.add(MigrationList.all)
     try await app.autoMigrate()
 
-    let keyStore = try overrides.masterKey.map { KeyStore(master: $0) }
+    let keyStore =
+        try overrides.masterKey.map { KeyStore(master: $0) }
         ?? KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
     var jobs = overrides.jobs ?? JobRegistry()
     BuiltInJobs.register(&jobs)

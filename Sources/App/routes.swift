@@ -21,7 +21,11 @@ func routes(_ app: Application) throws {
         let lang = Language(rawValue: request.parameters.get("code") ?? "") ?? .ja
         let response = request.redirect(to: LoginController.safeNext(request.query[String.self, at: "back"]))
         response.cookies[Localization.cookieName] = HTTPCookies.Value(
-            string: lang.rawValue, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax
+            string: lang.rawValue,
+            maxAge: 365 * 86400,
+            path: "/",
+            isHTTPOnly: true,
+            sameSite: .lax
         )
         return response
     }

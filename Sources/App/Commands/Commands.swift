@@ -27,4 +27,3 @@ struct MigrateCommand: AsyncCommand {
         context.console.print("Database is up to date (\(MigrationList.all.count) migrations).")
     }
 }
-

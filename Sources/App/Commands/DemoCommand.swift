@@ -29,19 +29,33 @@ struct DemoCommand: AsyncCommand {
                     try await tx.update(user)
                 } else {
                     user = try await UserProvisioning.create(
-                        tx, services: services, email: try EmailAddress(Self.email), name: "デモ管理者", role: .admin,
+                        tx,
+                        services: services,
+                        email: try EmailAddress(Self.email),
+                        name: "デモ管理者",
+                        role: .admin,
                         passwordHash: hash
                     )
                 }
                 try await AuditLog.append(
-                    tx, actor: .cli, action: "user.password_reset", targetType: "user", targetID: user.id!.uuidString,
-                    details: ["email": Self.email, "by": "akinai demo"], now: services.clock()
+                    tx,
+                    actor: .cli,
+                    action: "user.password_reset",
+                    targetType: "user",
+                    targetID: user.id!.uuidString,
+                    details: ["email": Self.email, "by": "akinai demo"],
+                    now: services.clock()
                 )
             }
         } else {
             _ = try await TenantProvisioning.create(
-                db: app.db, services: services, code: Self.code, name: "デモショップ 商い堂", adminEmail: Self.email,
-                adminPassword: password, adminName: "デモ管理者"
+                db: app.db,
+                services: services,
+                code: Self.code,
+                name: "デモショップ 商い堂",
+                adminEmail: Self.email,
+                adminPassword: password,
+                adminName: "デモ管理者"
             )
         }
         let config = services.config

@@ -20,10 +20,17 @@ struct TenantCommands: AsyncCommandGroup {
         func run(using context: CommandContext, signature: Signature) async throws {
             guard let code = signature.code, let name = signature.name, let email = signature.adminEmail,
                 let password = signature.adminPassword
-            else { throw CommandFailure(description: "--code, --name, --admin-email and --admin-password are required") }
+            else {
+                throw CommandFailure(description: "--code, --name, --admin-email and --admin-password are required")
+            }
             let app = context.application
             let tenant = try await TenantProvisioning.create(
-                db: app.db, services: app.akinai, code: code, name: name, adminEmail: email, adminPassword: password
+                db: app.db,
+                services: app.akinai,
+                code: code,
+                name: name,
+                adminEmail: email,
+                adminPassword: password
             )
             context.console.print("Created tenant \(tenant.code) (\(tenant.id!.uuidString)).")
         }

@@ -34,8 +34,13 @@ struct TokenCommands: AsyncCommandGroup {
             let scopes = (signature.scopes ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
             do {
                 let token = try await APITokenIssuer.issue(
-                    tdb, userID: user.id!, name: signature.name ?? "cli", scopes: scopes, expiresAt: nil,
-                    actor: .cli, now: app.akinai.clock()
+                    tdb,
+                    userID: user.id!,
+                    name: signature.name ?? "cli",
+                    scopes: scopes,
+                    expiresAt: nil,
+                    actor: .cli,
+                    now: app.akinai.clock()
                 )
                 context.console.print(token)
             } catch let error as AppError {

@@ -32,12 +32,28 @@ public enum JobQueue {
         let id = UUID()
         try await sql.insert(into: JobRecord.schema)
             .columns(
-                "id", "tenant_id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "unique_key",
+                "id",
+                "tenant_id",
+                "kind",
+                "payload",
+                "status",
+                "attempts",
+                "max_attempts",
+                "run_at",
+                "unique_key",
                 "created_at"
             )
             .values(
-                SQLBind(id), SQLBind(tenantID), SQLBind(kind), SQLBind(payload), SQLBind("queued"), SQLBind(0),
-                SQLBind(maxAttempts), SQLBind(runAt), SQLBind(uniqueKey), SQLBind(now)
+                SQLBind(id),
+                SQLBind(tenantID),
+                SQLBind(kind),
+                SQLBind(payload),
+                SQLBind("queued"),
+                SQLBind(0),
+                SQLBind(maxAttempts),
+                SQLBind(runAt),
+                SQLBind(uniqueKey),
+                SQLBind(now)
             )
             .ignoringConflicts(with: ["unique_key"])
             .run()

@@ -46,9 +46,19 @@ public final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
     /// The event as the hash chain sees it.
     var entry: AuditEntry {
         AuditEntry(
-            tenantID: tenantID, seq: seq, occurredAtMillis: occurredAtMillis, actorUserID: actorUserID,
-            actorLabel: actorLabel, action: action, targetType: targetType, targetID: targetID, ip: ip,
-            userAgent: userAgent, result: result, details: details, prevHash: prevHash
+            tenantID: tenantID,
+            seq: seq,
+            occurredAtMillis: occurredAtMillis,
+            actorUserID: actorUserID,
+            actorLabel: actorLabel,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            ip: ip,
+            userAgent: userAgent,
+            result: result,
+            details: details,
+            prevHash: prevHash
         )
     }
 

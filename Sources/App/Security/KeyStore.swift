@@ -33,7 +33,9 @@ public final class KeyStore: Sendable {
                 throw KeyError(description: "master key file \(path) must hold 32 bytes in base64")
             }
             if let mode = (try? fm.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                logger.warning("master key file \(path) is readable by other users (mode \(String(mode, radix: 8))); chmod 600 it")
+                logger.warning(
+                    "master key file \(path) is readable by other users (mode \(String(mode, radix: 8))); chmod 600 it"
+                )
             }
             return KeyStore(master: SymmetricKey(data: raw))
         }

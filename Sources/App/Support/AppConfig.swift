@@ -35,25 +35,31 @@ public struct AppConfig: Sendable {
             env["AKINAI_DATABASE_URL"] ?? "",
             defaultPath: dataDirectory + "/akinai.sqlite"
         )
-        let port = try env["AKINAI_PORT"].map { raw -> Int in
-            guard let p = Int(raw), (1...65535).contains(p) else {
-                throw ConfigError(description: "AKINAI_PORT must be a port number, got \(raw)")
-            }
-            return p
-        } ?? 8080
+        let port =
+            try env["AKINAI_PORT"].map { raw -> Int in
+                guard let p = Int(raw), (1...65535).contains(p) else {
+                    throw ConfigError(description: "AKINAI_PORT must be a port number, got \(raw)")
+                }
+                return p
+            } ?? 8080
         let hostname = env["AKINAI_HOSTNAME"] ?? "127.0.0.1"
-        let level = try env["AKINAI_LOG_LEVEL"].map { raw -> Logger.Level in
-            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
-                throw ConfigError(description: "AKINAI_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
-            }
-            return level
-        } ?? .info
-        let logN = try env["AKINAI_SCRYPT_LOG_N"].map { raw -> Int in
-            guard let n = Int(raw), (10...20).contains(n) else {
-                throw ConfigError(description: "AKINAI_SCRYPT_LOG_N must be between 10 and 20")
-            }
-            return n
-        } ?? 17
+        let level =
+            try env["AKINAI_LOG_LEVEL"].map { raw -> Logger.Level in
+                guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                    throw ConfigError(
+                        description:
+                            "AKINAI_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical"
+                    )
+                }
+                return level
+            } ?? .info
+        let logN =
+            try env["AKINAI_SCRYPT_LOG_N"].map { raw -> Int in
+                guard let n = Int(raw), (10...20).contains(n) else {
+                    throw ConfigError(description: "AKINAI_SCRYPT_LOG_N must be between 10 and 20")
+                }
+                return n
+            } ?? 17
         let workers = Int(env["AKINAI_WORKERS"] ?? "") ?? 2
         return AppConfig(
             database: database,

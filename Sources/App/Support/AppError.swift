@@ -25,7 +25,12 @@ public struct AppError: AbortError, Sendable {
 
     /// A 422 for one invalid field.
     public static func invalid(_ error: FieldError) -> AppError {
-        AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.\(error.reason)", field: error.field)
+        AppError(
+            .unprocessableEntity,
+            code: "validation_failed",
+            messageKey: "error.\(error.reason)",
+            field: error.field
+        )
     }
 
     /// A 409 for a request that conflicts with the current state.

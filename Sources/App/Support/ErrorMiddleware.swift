@@ -43,7 +43,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         if status == .unauthorized {
             let next = request.method == .GET ? request.url.path : "/"
-            let target = next == "/" ? "/login" : "/login?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            let target =
+                next == "/"
+                ? "/login" : "/login?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
             return request.redirect(to: target, redirectType: .normal)
         }
         let title = Localization.text("error.title", lang)

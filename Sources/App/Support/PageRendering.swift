@@ -66,7 +66,9 @@ enum Pages {
             nav = modules.filter { $0.2.map { context.allows($0, .read) } ?? true }
                 .map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
             if context.allows(.settings, .read) {
-                nav.append(NavItem(href: "/settings/users", label: table["nav.settings"] ?? "", active: isActive("/settings")))
+                nav.append(
+                    NavItem(href: "/settings/users", label: table["nav.settings"] ?? "", active: isActive("/settings"))
+                )
                 settingsNav = settings.map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
             }
         }

@@ -26,7 +26,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         if hsts {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+            response.headers.replaceOrAdd(
+                name: "Strict-Transport-Security",
+                value: "max-age=31536000; includeSubDomains"
+            )
         }
         if !request.url.path.hasPrefix("/css/"), !request.url.path.hasPrefix("/js/"),
             !response.headers.contains(name: .cacheControl)

@@ -1,7 +1,7 @@
 import Crypto
 import Domain
-import Foundation
 import FluentKit
+import Foundation
 import Vapor
 
 /// Every dependency with a side effect, built once in `configure` and passed down. Tests build their own.

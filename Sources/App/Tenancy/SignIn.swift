@@ -37,7 +37,11 @@ struct SignIn: Sendable {
         let now = services.clock()
         guard let user, matches, !tooLong, user.isActive else {
             try await AuditLog.append(
-                tdb, actor: actor, action: "auth.sign_in", targetType: "user", targetID: user?.id?.uuidString ?? "",
+                tdb,
+                actor: actor,
+                action: "auth.sign_in",
+                targetType: "user",
+                targetID: user?.id?.uuidString ?? "",
                 result: .failure,
                 details: ["reason": user == nil ? "unknown_user" : (user!.isActive ? "bad_password" : "disabled")],
                 now: now
@@ -51,8 +55,9 @@ struct SignIn: Sendable {
         let ip = request.clientIP
         let agent = String((request.headers.first(name: .userAgent) ?? "").prefix(300))
         try await tdb.transaction { tx in
-            if let previous, let old = try await tx.query(SessionRecord.self)
-                .filter(\.$tokenHash == SecretToken.digest(previous)).first()
+            if let previous,
+                let old = try await tx.query(SessionRecord.self)
+                    .filter(\.$tokenHash == SecretToken.digest(previous)).first()
             {
                 try await tx.delete(old)
             }
@@ -73,7 +78,12 @@ struct SignIn: Sendable {
             if let rehash { user.passwordHash = rehash }
             try await tx.update(user)
             try await AuditLog.append(
-                tx, actor: actor, action: "auth.sign_in", targetType: "user", targetID: user.id!.uuidString, now: now
+                tx,
+                actor: actor,
+                action: "auth.sign_in",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                now: now
             )
         }
         return Opened(token: token, tenantID: tenant.id!)
@@ -84,7 +94,12 @@ struct SignIn: Sendable {
         guard case .session(let id, _) = context.credential else { return }
         try await context.db.transaction { tx in
             if let session = try await tx.find(SessionRecord.self, id) { try await tx.delete(session) }
-            try await context.audit(tx, action: "auth.sign_out", targetType: "user", targetID: context.userID.uuidString)
+            try await context.audit(
+                tx,
+                action: "auth.sign_out",
+                targetType: "user",
+                targetID: context.userID.uuidString
+            )
         }
     }
 

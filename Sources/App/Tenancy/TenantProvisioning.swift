@@ -49,12 +49,22 @@ enum TenantProvisioning {
                 passwordHash: hash
             )
             try await AuditLog.append(
-                tdb, actor: .cli, action: "tenant.create", targetType: "tenant", targetID: tenant.id!.uuidString,
-                details: ["code": code.rawValue], now: now
+                tdb,
+                actor: .cli,
+                action: "tenant.create",
+                targetType: "tenant",
+                targetID: tenant.id!.uuidString,
+                details: ["code": code.rawValue],
+                now: now
             )
             try await AuditLog.append(
-                tdb, actor: .cli, action: "user.create", targetType: "user", targetID: admin.id!.uuidString,
-                details: ["email": email.rawValue, "role": "admin"], now: now
+                tdb,
+                actor: .cli,
+                action: "user.create",
+                targetType: "user",
+                targetID: admin.id!.uuidString,
+                details: ["email": email.rawValue, "role": "admin"],
+                now: now
             )
         }
         return tenant

@@ -33,7 +33,8 @@ struct TenantRoutes {
             }
             return try await handler(request, context).encodeResponse(for: request)
         }
-        route.userInfo[AnySendableHashable(Self.marker)] = module.map { "\($0.rawValue):\(access.rawValue)" } ?? "signed-in"
+        route.userInfo[AnySendableHashable(Self.marker)] =
+            module.map { "\($0.rawValue):\(access.rawValue)" } ?? "signed-in"
         return route
     }
 

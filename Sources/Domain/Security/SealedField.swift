@@ -94,14 +94,20 @@ public enum KeyWrap {
         case unwrapFailed
     }
 
-    public static func wrap(_ dataKey: SymmetricKey, master: SymmetricKey, tenantID: UUID, version: Int) throws -> Data {
+    public static func wrap(_ dataKey: SymmetricKey, master: SymmetricKey, tenantID: UUID, version: Int) throws -> Data
+    {
         let raw = dataKey.withUnsafeBytes { Array($0) }
         let box = try AES.GCM.seal(raw, using: master, authenticating: aad(tenantID, version))
         guard let combined = box.combined else { throw WrapError.unwrapFailed }
         return combined
     }
 
-    public static func unwrap(_ wrapped: Data, master: SymmetricKey, tenantID: UUID, version: Int) throws -> SymmetricKey {
+    public static func unwrap(
+        _ wrapped: Data,
+        master: SymmetricKey,
+        tenantID: UUID,
+        version: Int
+    ) throws -> SymmetricKey {
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped)
             return SymmetricKey(data: try AES.GCM.open(box, using: master, authenticating: aad(tenantID, version)))

@@ -13,7 +13,12 @@ public enum JST {
         let sign = offset >= 0 ? "+" : "-"
         let body = String(
             format: "%04d-%02d-%02d %02d:%02d:%02d",
-            c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0
+            c.year ?? 0,
+            c.month ?? 0,
+            c.day ?? 0,
+            c.hour ?? 0,
+            c.minute ?? 0,
+            c.second ?? 0
         )
         return body + " " + sign + String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) % 3600 / 60)
     }

@@ -19,7 +19,11 @@ import Vapor
         try await withApp { app, _ in
             let shop = try await app.makeTenant("shop-a", name: "商い堂")
             let admin = try #require(try await app.user(shop, email: shop.adminEmail))
-            let token = try await app.makeToken(tenant: shop, userID: admin.id!, scopes: ["orders:read", "catalog:write"])
+            let token = try await app.makeToken(
+                tenant: shop,
+                userID: admin.id!,
+                scopes: ["orders:read", "catalog:write"]
+            )
             #expect(token.hasPrefix("akn_"))
             let stored = try #require(try await APITokenRecord.query(on: app.db).first())
             #expect(stored.tokenHash != token && !stored.tokenHash.contains(token), "only a hash is stored")
@@ -50,11 +54,14 @@ import Vapor
             let admin = Browser(app)
             try await admin.signIn(shop)
             let created = try await admin.post(
-                "/settings/tokens", [("name", "受注連携"), ("scopes[]", "orders:read"), ("expiresDays", "1")]
+                "/settings/tokens",
+                [("name", "受注連携"), ("scopes[]", "orders:read"), ("expiresDays", "1")]
             )
             #expect(created.status == .created)
             let token = try #require(
-                created.body.range(of: "akn_[A-Za-z0-9_-]+", options: .regularExpression).map { String(created.body[$0]) }
+                created.body.range(of: "akn_[A-Za-z0-9_-]+", options: .regularExpression).map {
+                    String(created.body[$0])
+                }
             )
             let api = Browser(app)
             api.headers.bearerAuthorization = .init(token: token)
@@ -90,7 +97,10 @@ import Vapor
         try await withApp { app, env in
             let shop = try await app.makeTenant("shop-a")
             let result = try CLI.run(
-                ["token", "create", "--tenant", shop.code, "--email", shop.adminEmail, "--scopes", "orders:read,inventory:write"],
+                [
+                    "token", "create", "--tenant", shop.code, "--email", shop.adminEmail, "--scopes",
+                    "orders:read,inventory:write",
+                ],
                 env: env
             )
             #expect(result.status == 0)
@@ -102,7 +112,10 @@ import Vapor
             let me = try await api.get("/api/v1/me")
             #expect(me.body.contains("\"scopes\":[\"inventory:write\",\"orders:read\"]"))
 
-            let bad = try CLI.run(["token", "create", "--tenant", shop.code, "--email", "none@x.example", "--scopes", "orders:read"], env: env)
+            let bad = try CLI.run(
+                ["token", "create", "--tenant", shop.code, "--email", "none@x.example", "--scopes", "orders:read"],
+                env: env
+            )
             #expect(bad.status != 0)
         }
     }
@@ -117,10 +130,12 @@ import Vapor
             let apiRoutes = app.routes.all.filter { $0.path.first?.description == "api" }
             #expect(!apiRoutes.isEmpty)
             for route in apiRoutes {
-                let path = "/" + route.path.map { component -> String in
-                    if case .parameter(let name) = component { return "{\(name)}" }
-                    return component.description
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        if case .parameter(let name) = component { return "{\(name)}" }
+                        return component.description
+                    }.joined(separator: "/")
                 let operation = paths[path]?[route.method.rawValue.lowercased()]
                 #expect(operation != nil, "\(route.method) \(path) is missing from /openapi.json")
             }

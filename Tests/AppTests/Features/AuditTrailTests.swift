@@ -16,7 +16,10 @@ import Vapor
             try await admin.signIn(shop)
             try await admin.post(
                 "/settings/users",
-                [("email", "new@shop-a.example"), ("name", "新人 花子"), ("role", "staff"), ("password", "a fine long password")]
+                [
+                    ("email", "new@shop-a.example"), ("name", "新人 花子"), ("role", "staff"),
+                    ("password", "a fine long password"),
+                ]
             )
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             let event = try #require(
@@ -28,7 +31,9 @@ import Vapor
             #expect(event.userAgent == "AuditTest/1.0")
             #expect(event.details.contains("new@shop-a.example"))
             #expect(!event.ip.isEmpty)
-            #expect(try await AuditLog.verify(tdb) == .intact(count: try await tdb.query(AuditEventRecord.self).count()))
+            #expect(
+                try await AuditLog.verify(tdb) == .intact(count: try await tdb.query(AuditEventRecord.self).count())
+            )
         }
     }
 
@@ -62,7 +67,11 @@ import Vapor
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             for index in 0..<60 {
                 try await AuditLog.append(
-                    tdb, actor: .system, action: "test.event", targetType: "thing", targetID: "t\(index)",
+                    tdb,
+                    actor: .system,
+                    action: "test.event",
+                    targetType: "thing",
+                    targetID: "t\(index)",
                     now: app.akinai.clock()
                 )
             }
@@ -82,7 +91,11 @@ import Vapor
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             for index in 0..<4 {
                 try await AuditLog.append(
-                    tdb, actor: .system, action: "test.event", targetType: "thing", targetID: "t\(index)",
+                    tdb,
+                    actor: .system,
+                    action: "test.event",
+                    targetType: "thing",
+                    targetID: "t\(index)",
                     now: app.akinai.clock()
                 )
             }
@@ -108,8 +121,12 @@ import Vapor
                 for index in 0..<40 {
                     group.addTask {
                         try await AuditLog.append(
-                            services.tenantDatabase(shop.id, on: db), actor: .system, action: "race", targetType: "t",
-                            targetID: "\(index)", now: services.clock()
+                            services.tenantDatabase(shop.id, on: db),
+                            actor: .system,
+                            action: "race",
+                            targetType: "t",
+                            targetID: "\(index)",
+                            now: services.clock()
                         )
                     }
                 }

@@ -12,7 +12,11 @@ import Vapor
             let shop = try await app.makeTenant("shop-a")
             try await app.makeUser(in: shop, email: "viewer@shop-a.example", role: .viewer)
             let viewer = Browser(app)
-            try await viewer.signIn(tenant: shop.code, email: "viewer@shop-a.example", password: "another long password 1")
+            try await viewer.signIn(
+                tenant: shop.code,
+                email: "viewer@shop-a.example",
+                password: "another long password 1"
+            )
             #expect(try await viewer.get("/orders").status == .ok)
             #expect(try await viewer.get("/settings/users").status == .forbidden)
             let create = try await viewer.post(
@@ -32,7 +36,11 @@ import Vapor
             let shop = try await app.makeTenant("shop-a")
             try await app.makeUser(in: shop, email: "staff@shop-a.example", role: .staff, grants: [.orders: .write])
             let staff = Browser(app)
-            try await staff.signIn(tenant: shop.code, email: "staff@shop-a.example", password: "another long password 1")
+            try await staff.signIn(
+                tenant: shop.code,
+                email: "staff@shop-a.example",
+                password: "another long password 1"
+            )
             let dashboard = try await staff.get("/")
             #expect(dashboard.body.contains("href=\"/orders\""))
             #expect(!dashboard.body.contains("href=\"/inventory\""))
@@ -54,10 +62,16 @@ import Vapor
             let me = try await api.get("/api/v1/me")
             #expect(me.body.contains("\"scopes\":[\"orders:read\"]"))
             let context = TenantContext(
-                tenantID: shop.id, tenantCode: shop.code, tenantName: shop.name, userID: admin.id!,
-                userEmail: admin.email, permissions: admin.permissions,
+                tenantID: shop.id,
+                tenantCode: shop.code,
+                tenantName: shop.name,
+                userID: admin.id!,
+                userEmail: admin.email,
+                permissions: admin.permissions,
                 credential: .apiToken(id: UUID(), scopes: ["orders:read", "inventory:write"]),
-                db: app.akinai.tenantDatabase(shop.id, on: app.db), actor: .cli, services: app.akinai
+                db: app.akinai.tenantDatabase(shop.id, on: app.db),
+                actor: .cli,
+                services: app.akinai
             )
             #expect(context.allows(.orders, .read))
             #expect(!context.allows(.orders, .write))

@@ -59,7 +59,8 @@ import Vapor
             let browser = Browser(app)
             _ = try await browser.get("/login")
             let missing = try await browser.post(
-                "/login", [("tenant", shop.code), ("email", shop.adminEmail), ("password", shop.adminPassword)],
+                "/login",
+                [("tenant", shop.code), ("email", shop.adminEmail), ("password", shop.adminPassword)],
                 csrf: "forged"
             )
             #expect(missing.status == .forbidden)
@@ -80,7 +81,8 @@ import Vapor
             // Signing in again from the same browser replaces its session.
             let pre = try #require(browser.cookies["akinai_pre"])
             let again = try await browser.post(
-                "/login", [("tenant", shop.code), ("email", shop.adminEmail), ("password", shop.adminPassword)],
+                "/login",
+                [("tenant", shop.code), ("email", shop.adminEmail), ("password", shop.adminPassword)],
                 csrf: LoginController.loginCSRF(pre, app.akinai)
             )
             #expect(again.status == .seeOther)
@@ -128,7 +130,11 @@ import Vapor
             let staff = try await app.makeUser(in: shop, email: "staff@shop-a.example", role: .staff)
             let token = try await app.makeToken(tenant: shop, userID: staff.id!, scopes: ["orders:read"])
             let staffBrowser = Browser(app)
-            try await staffBrowser.signIn(tenant: shop.code, email: "staff@shop-a.example", password: "another long password 1")
+            try await staffBrowser.signIn(
+                tenant: shop.code,
+                email: "staff@shop-a.example",
+                password: "another long password 1"
+            )
             #expect(try await staffBrowser.get("/").status == .ok)
             let api = Browser(app)
             api.headers.bearerAuthorization = .init(token: token)
@@ -142,7 +148,9 @@ import Vapor
             #expect(try await staffBrowser.get("/").status == .seeOther)
             #expect(try await api.get("/api/v1/me").status == .unauthorized)
             let again = try await Browser(app).signIn(
-                tenant: shop.code, email: "staff@shop-a.example", password: "another long password 1"
+                tenant: shop.code,
+                email: "staff@shop-a.example",
+                password: "another long password 1"
             )
             #expect(again.status == .unauthorized)
         }

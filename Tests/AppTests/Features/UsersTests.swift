@@ -14,7 +14,10 @@ import Vapor
             try await admin.signIn(shop)
             let created = try await admin.post(
                 "/settings/users",
-                [("email", "Hanako@Shop-A.example"), ("name", "佐藤 花子"), ("role", "staff"), ("password", "花子のとても長いパスワード")]
+                [
+                    ("email", "Hanako@Shop-A.example"), ("name", "佐藤 花子"), ("role", "staff"),
+                    ("password", "花子のとても長いパスワード"),
+                ]
             )
             #expect(created.status == .seeOther)
             let list = try await admin.get("/settings/users?notice=created")
@@ -22,7 +25,9 @@ import Vapor
             #expect(list.body.contains("佐藤 花子"))
             #expect(list.body.contains("ユーザーを追加しました"))
             let signIn = try await Browser(app).signIn(
-                tenant: shop.code, email: "hanako@shop-a.example", password: "花子のとても長いパスワード"
+                tenant: shop.code,
+                email: "hanako@shop-a.example",
+                password: "花子のとても長いパスワード"
             )
             #expect(signIn.status == .seeOther)
         }
@@ -34,10 +39,28 @@ import Vapor
             let admin = Browser(app)
             try await admin.signIn(shop)
             let cases: [([(String, String)], HTTPStatus, String)] = [
-                ([("email", "not-an-email"), ("name", "A"), ("role", "staff"), ("password", "long enough password")], .unprocessableEntity, "メールアドレスの形式"),
-                ([("email", "a@shop-a.example"), ("name", "A"), ("role", "root"), ("password", "long enough password")], .unprocessableEntity, "権限の指定"),
-                ([("email", "a@shop-a.example"), ("name", "A"), ("role", "staff"), ("password", "short")], .unprocessableEntity, "パスワードが短すぎます"),
-                ([("email", shop.adminEmail), ("name", "A"), ("role", "staff"), ("password", "long enough password")], .conflict, "既に登録されています"),
+                (
+                    [
+                        ("email", "not-an-email"), ("name", "A"), ("role", "staff"),
+                        ("password", "long enough password"),
+                    ], .unprocessableEntity, "メールアドレスの形式"
+                ),
+                (
+                    [
+                        ("email", "a@shop-a.example"), ("name", "A"), ("role", "root"),
+                        ("password", "long enough password"),
+                    ], .unprocessableEntity, "権限の指定"
+                ),
+                (
+                    [("email", "a@shop-a.example"), ("name", "A"), ("role", "staff"), ("password", "short")],
+                    .unprocessableEntity, "パスワードが短すぎます"
+                ),
+                (
+                    [
+                        ("email", shop.adminEmail), ("name", "A"), ("role", "staff"),
+                        ("password", "long enough password"),
+                    ], .conflict, "既に登録されています"
+                ),
             ]
             for (fields, status, message) in cases {
                 let page = try await admin.post("/settings/users", fields)
@@ -54,9 +77,27 @@ import Vapor
             let b = try await app.makeTenant("shop-b")
             try await app.makeUser(in: a, email: "same@example.jp", role: .staff, password: "password for shop a")
             try await app.makeUser(in: b, email: "same@example.jp", role: .staff, password: "password for shop b")
-            #expect(try await Browser(app).signIn(tenant: "shop-a", email: "same@example.jp", password: "password for shop a").status == .seeOther)
-            #expect(try await Browser(app).signIn(tenant: "shop-b", email: "same@example.jp", password: "password for shop a").status == .unauthorized)
-            #expect(try await Browser(app).signIn(tenant: "shop-b", email: "same@example.jp", password: "password for shop b").status == .seeOther)
+            #expect(
+                try await Browser(app).signIn(
+                    tenant: "shop-a",
+                    email: "same@example.jp",
+                    password: "password for shop a"
+                ).status == .seeOther
+            )
+            #expect(
+                try await Browser(app).signIn(
+                    tenant: "shop-b",
+                    email: "same@example.jp",
+                    password: "password for shop a"
+                ).status == .unauthorized
+            )
+            #expect(
+                try await Browser(app).signIn(
+                    tenant: "shop-b",
+                    email: "same@example.jp",
+                    password: "password for shop b"
+                ).status == .seeOther
+            )
         }
     }
 
@@ -90,13 +131,19 @@ import Vapor
             for action in ["disable", "remove"] {
                 #expect(try await admin.post("/settings/users/\(me.id!.uuidString)/\(action)").status == .conflict)
             }
-            #expect(try await admin.post("/settings/users/\(me.id!.uuidString)/role", [("role", "viewer")]).status == .conflict)
+            #expect(
+                try await admin.post("/settings/users/\(me.id!.uuidString)/role", [("role", "viewer")]).status
+                    == .conflict
+            )
             #expect(try await app.user(shop, email: shop.adminEmail)?.role == "admin")
 
             let other = try await app.makeUser(in: shop, email: "second@shop-a.example", role: .admin)
             let second = Browser(app)
             try await second.signIn(tenant: shop.code, email: other.email, password: "another long password 1")
-            #expect(try await second.post("/settings/users/\(me.id!.uuidString)/role", [("role", "staff")]).status == .seeOther)
+            #expect(
+                try await second.post("/settings/users/\(me.id!.uuidString)/role", [("role", "staff")]).status
+                    == .seeOther
+            )
             #expect(try await app.user(shop, email: shop.adminEmail)?.role == "staff")
         }
     }

@@ -34,7 +34,10 @@ import Vapor
             try await admin.signIn(shop)
             let forged = try await admin.post(
                 "/settings/users",
-                [("email", "x@shop-a.example"), ("name", "X"), ("role", "admin"), ("password", "long enough password")],
+                [
+                    ("email", "x@shop-a.example"), ("name", "X"), ("role", "admin"),
+                    ("password", "long enough password"),
+                ],
                 csrf: "forged-token"
             )
             #expect(forged.status == .forbidden)
@@ -56,7 +59,10 @@ import Vapor
             let badID = try await admin.post("/settings/users/not-a-uuid/disable")
             #expect(badID.status == .notFound)
             let malformed = try await admin.send(
-                .POST, "/api/v1/me", headers: ["Content-Type": "application/json"], body: "{not json"
+                .POST,
+                "/api/v1/me",
+                headers: ["Content-Type": "application/json"],
+                body: "{not json"
             )
             #expect(malformed.status == .unauthorized || malformed.status == .notFound)
             for page in [notFound, badID, malformed] {
@@ -89,7 +95,12 @@ import Vapor
     @Test func userInputIsEscapedInPages() async throws {
         try await withApp { app, _ in
             let shop = try await app.makeTenant("shop-a")
-            try await app.makeUser(in: shop, email: "x@shop-a.example", name: "<script>alert(1)</script>", role: .viewer)
+            try await app.makeUser(
+                in: shop,
+                email: "x@shop-a.example",
+                name: "<script>alert(1)</script>",
+                role: .viewer
+            )
             let admin = Browser(app)
             try await admin.signIn(shop)
             let page = try await admin.get("/settings/users")

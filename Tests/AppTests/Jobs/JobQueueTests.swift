@@ -52,10 +52,20 @@ final class RunLog: Sendable {
             let worker = JobWorker(id: "w1", db: app.db, services: app.akinai, logger: app.logger)
             let later = clock.now.addingTimeInterval(60)
             let first = try await JobQueue.enqueue(
-                on: app.db, kind: "test.note", payload: "a", runAt: later, uniqueKey: "k", now: clock.now
+                on: app.db,
+                kind: "test.note",
+                payload: "a",
+                runAt: later,
+                uniqueKey: "k",
+                now: clock.now
             )
             let second = try await JobQueue.enqueue(
-                on: app.db, kind: "test.note", payload: "b", runAt: later, uniqueKey: "k", now: clock.now
+                on: app.db,
+                kind: "test.note",
+                payload: "b",
+                runAt: later,
+                uniqueKey: "k",
+                now: clock.now
             )
             #expect(first)
             #expect(!second)
@@ -76,7 +86,13 @@ final class RunLog: Sendable {
         try await withApp(clock: clock, jobs: jobs) { app, _ in
             try await JobQueue.enqueue(on: app.db, kind: "test.note", payload: "x", runAt: clock.now, now: clock.now)
             // A worker claims the job and dies without settling it.
-            let claimed = try await JobQueue.claim(on: app.db, worker: "dead", now: clock.now, lease: 300, isPostgres: TestDatabase.isPostgres)
+            let claimed = try await JobQueue.claim(
+                on: app.db,
+                worker: "dead",
+                now: clock.now,
+                lease: 300,
+                isPostgres: TestDatabase.isPostgres
+            )
             #expect(claimed != nil)
             let worker = JobWorker(id: "w2", db: app.db, services: app.akinai, logger: app.logger)
             #expect(try await worker.runOnce() == false)
@@ -129,20 +145,29 @@ final class RunLog: Sendable {
         try await withApp(jobs: registry) { app, env in
             let total = 120
             for index in 0..<total {
-                try await JobQueue.enqueue(on: app.db, kind: "test.count", payload: "\(index)", runAt: env.clock.now, now: env.clock.now)
+                try await JobQueue.enqueue(
+                    on: app.db,
+                    kind: "test.count",
+                    payload: "\(index)",
+                    runAt: env.clock.now,
+                    now: env.clock.now
+                )
             }
             // A second instance on the same database.
             let second = try await Application.make(.testing)
             do {
                 try await configure(
-                    second, config: env.config,
+                    second,
+                    config: env.config,
                     overrides: ServiceOverrides(clock: env.clock.closure, masterKey: env.masterKey, jobs: registry)
                 )
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (instance, application) in [app, second].enumerated() {
                         for index in 0..<3 {
                             let worker = JobWorker(
-                                id: "i\(instance)-w\(index)", db: application.db, services: application.akinai,
+                                id: "i\(instance)-w\(index)",
+                                db: application.db,
+                                services: application.akinai,
                                 logger: application.logger
                             )
                             group.addTask { while try await worker.runOnce() {} }

@@ -19,7 +19,8 @@ import Vapor
             // What the database holds.
             let sql = app.db as! any SQLDatabase
             let row = try #require(
-                try await sql.raw("SELECT name_sealed FROM users WHERE email = \(bind: "hanako@tenant-a.example")").first()
+                try await sql.raw("SELECT name_sealed FROM users WHERE email = \(bind: "hanako@tenant-a.example")")
+                    .first()
             )
             let stored = try row.decode(column: "name_sealed", as: String.self)
             #expect(stored.hasPrefix("ak1.1."))

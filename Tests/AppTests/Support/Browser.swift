@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Testing
 import Vapor
 import VaporTesting
 
@@ -55,14 +56,22 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: body)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders = [:], body: String? = nil) async throws -> Page {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        headers extra: HTTPHeaders = [:],
+        body: String? = nil
+    ) async throws -> Page {
         var headers = self.headers
         for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         let response = try await app.testing().sendRequest(
-            method, path, headers: headers, body: body.map { ByteBuffer(string: $0) }
+            method,
+            path,
+            headers: headers,
+            body: body.map { ByteBuffer(string: $0) }
         )
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
@@ -88,8 +97,12 @@ final class Browser: @unchecked Sendable {
         )
     }
 
+    /// Signs in as the tenant's admin and expects it to work.
+    @discardableResult
     func signIn(_ tenant: TestTenant) async throws -> Page {
-        try await signIn(tenant: tenant.code, email: tenant.adminEmail, password: tenant.adminPassword)
+        let page = try await signIn(tenant: tenant.code, email: tenant.adminEmail, password: tenant.adminPassword)
+        #expect(page.status == .seeOther, "sign-in as \(tenant.adminEmail)")
+        return page
     }
 
     func setCookie(_ name: String, _ value: String?) {

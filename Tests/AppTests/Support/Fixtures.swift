@@ -24,7 +24,12 @@ extension Application {
         let email = "admin@\(code).example"
         let shopName = name ?? "テスト店舗 \(code)"
         let tenant = try await TenantProvisioning.create(
-            db: db, services: akinai, code: code, name: shopName, adminEmail: email, adminPassword: password
+            db: db,
+            services: akinai,
+            code: code,
+            name: shopName,
+            adminEmail: email,
+            adminPassword: password
         )
         return TestTenant(id: tenant.id!, code: code, name: shopName, adminEmail: email, adminPassword: password)
     }
@@ -41,7 +46,11 @@ extension Application {
     ) async throws -> UserRecord {
         let tdb = akinai.tenantDatabase(tenant.id, on: db)
         let user = try await UserProvisioning.create(
-            tdb, services: akinai, email: try EmailAddress(email), name: name, role: role,
+            tdb,
+            services: akinai,
+            email: try EmailAddress(email),
+            name: name,
+            role: role,
             passwordHash: try akinai.passwordHasher.hash(password)
         )
         if !grants.isEmpty {
@@ -55,8 +64,13 @@ extension Application {
     /// Issues an API token for a user.
     func makeToken(tenant: TestTenant, userID: UUID, scopes: [String]) async throws -> String {
         try await APITokenIssuer.issue(
-            akinai.tenantDatabase(tenant.id, on: db), userID: userID, name: "test", scopes: scopes, expiresAt: nil,
-            actor: .cli, now: akinai.clock()
+            akinai.tenantDatabase(tenant.id, on: db),
+            userID: userID,
+            name: "test",
+            scopes: scopes,
+            expiresAt: nil,
+            actor: .cli,
+            now: akinai.clock()
         )
     }
 

@@ -54,7 +54,8 @@ enum TestDatabase {
         )
     }
 
-    private static func withAdmin(_ url: String, _ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
+    private static func withAdmin(_ url: String, _ body: @Sendable (any SQLDatabase) async throws -> Void) async throws
+    {
         let app = try await Application.make(.testing)
         do {
             app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)

@@ -14,7 +14,12 @@ import Vapor
         try await withApp { app, _ in
             let a = try await app.makeTenant("tenant-a", name: "甲商店")
             let b = try await app.makeTenant("tenant-b", name: "乙商店")
-            let aStaff = try await app.makeUser(in: a, email: "secret-staff@tenant-a.example", name: "秘密 太郎", role: .staff)
+            let aStaff = try await app.makeUser(
+                in: a,
+                email: "secret-staff@tenant-a.example",
+                name: "秘密 太郎",
+                role: .staff
+            )
             let aToken = try await app.makeToken(tenant: a, userID: aStaff.id!, scopes: ["orders:read"])
             _ = aToken
             let aTokenRecord = try #require(
@@ -29,7 +34,8 @@ import Vapor
             let bAdmin = try #require(try await app.user(b, email: b.adminEmail))
             let bToken = try await app.makeToken(tenant: b, userID: bAdmin.id!, scopes: APITokenIssuer.allScopes)
 
-            let aEventsBefore = try await app.akinai.tenantDatabase(a.id, on: app.db).query(AuditEventRecord.self).count()
+            let aEventsBefore = try await app.akinai.tenantDatabase(a.id, on: app.db).query(AuditEventRecord.self)
+                .count()
             let routes = app.routes.all.filter { $0.userInfo[AnySendableHashable(TenantRoutes.marker)] != nil }
             #expect(routes.count >= 15, "tenant routes are marked")
             var checked = 0

@@ -9,9 +9,19 @@ import Testing
         var previous = AuditChain.genesis
         for seq in 1...count {
             let entry = AuditEntry(
-                tenantID: tenant, seq: seq, occurredAtMillis: 1_795_000_000_000 + Int64(seq), actorUserID: nil,
-                actorLabel: "admin@example.jp", action: "user.create", targetType: "user", targetID: "\(seq)",
-                ip: "192.0.2.1", userAgent: "test", result: "success", details: "{}", prevHash: previous
+                tenantID: tenant,
+                seq: seq,
+                occurredAtMillis: 1_795_000_000_000 + Int64(seq),
+                actorUserID: nil,
+                actorLabel: "admin@example.jp",
+                action: "user.create",
+                targetType: "user",
+                targetID: "\(seq)",
+                ip: "192.0.2.1",
+                userAgent: "test",
+                result: "success",
+                details: "{}",
+                prevHash: previous
             )
             previous = entry.hash
             entries.append(entry)
@@ -42,7 +52,10 @@ import Testing
             #expect(AuditChain.verify(entries, storedHashes: hashes) == .broken(seq: 3, reason: "missing event 3"))
             return
         }
-        #expect(AuditChain.verify(entries, storedHashes: hashes) == .broken(seq: 3, reason: "content does not match its hash"))
+        #expect(
+            AuditChain.verify(entries, storedHashes: hashes)
+                == .broken(seq: 3, reason: "content does not match its hash")
+        )
     }
 
     @Test func aRehashedEditBreaksTheNextLink() {
@@ -59,7 +72,9 @@ import Testing
     @Test func aDeletedEventIsFound() {
         var entries = Self.chain(5)
         entries.remove(at: 3)
-        #expect(AuditChain.verify(entries, storedHashes: entries.map(\.hash)) == .broken(seq: 4, reason: "missing event 4"))
+        #expect(
+            AuditChain.verify(entries, storedHashes: entries.map(\.hash)) == .broken(seq: 4, reason: "missing event 4")
+        )
     }
 
     @Test func aChainContinuesFromItsRetentionAnchor() {

@@ -18,7 +18,12 @@ enum APITokenIssuer {
     ) async throws -> String {
         let cleaned = Array(Set(scopes.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
         guard cleaned.allSatisfy(allScopes.contains) else {
-            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.scope_invalid", field: "scopes")
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.scope_invalid",
+                field: "scopes"
+            )
         }
         let label: String
         do {
@@ -40,8 +45,13 @@ enum APITokenIssuer {
         try await tdb.transaction { tx in
             try await tx.create(record)
             try await AuditLog.append(
-                tx, actor: actor, action: "api_token.create", targetType: "api_token", targetID: record.id!.uuidString,
-                details: ["name": label, "scopes": record.scopes], now: now
+                tx,
+                actor: actor,
+                action: "api_token.create",
+                targetType: "api_token",
+                targetID: record.id!.uuidString,
+                details: ["name": label, "scopes": record.scopes],
+                now: now
             )
         }
         return token

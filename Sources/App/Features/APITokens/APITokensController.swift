@@ -51,15 +51,24 @@ struct APITokensController {
         let records = try await context.db.query(APITokenRecord.self).sort(\.$createdAt, .descending).all()
         let rows = records.map {
             Row(
-                id: $0.id!.uuidString, name: $0.name, prefix: $0.tokenPrefix + "…", scopes: $0.scopes,
-                created: JST.format($0.createdAt), lastUsed: $0.lastUsedAt.map(JST.format),
-                expires: $0.expiresAt.map(JST.format), revoked: $0.revokedAt != nil
+                id: $0.id!.uuidString,
+                name: $0.name,
+                prefix: $0.tokenPrefix + "…",
+                scopes: $0.scopes,
+                created: JST.format($0.createdAt),
+                lastUsed: $0.lastUsedAt.map(JST.format),
+                expires: $0.expiresAt.map(JST.format),
+                revoked: $0.revokedAt != nil
             )
         }
         return try await Pages.render(
-            "tokens/index", titleKey: "tokens.title",
-            page: TokensPage(tokens: rows, scopes: APITokenIssuer.allScopes, newToken: newToken), request: request,
-            context: context, status: status, error: error
+            "tokens/index",
+            titleKey: "tokens.title",
+            page: TokensPage(tokens: rows, scopes: APITokenIssuer.allScopes, newToken: newToken),
+            request: request,
+            context: context,
+            status: status,
+            error: error
         )
     }
 
@@ -68,14 +77,25 @@ struct APITokensController {
         var expiresAt: Date?
         if let raw = form.expiresDays?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             guard let days = Int(raw), (1...3650).contains(days) else {
-                return try await render(request, context, newToken: nil, status: .unprocessableEntity, error: "error.expires_invalid")
+                return try await render(
+                    request,
+                    context,
+                    newToken: nil,
+                    status: .unprocessableEntity,
+                    error: "error.expires_invalid"
+                )
             }
             expiresAt = context.now.addingTimeInterval(Double(days) * 86400)
         }
         do {
             let token = try await APITokenIssuer.issue(
-                context.db, userID: context.userID, name: form.name ?? "", scopes: form.scopes ?? [],
-                expiresAt: expiresAt, actor: context.actor, now: context.now
+                context.db,
+                userID: context.userID,
+                name: form.name ?? "",
+                scopes: form.scopes ?? [],
+                expiresAt: expiresAt,
+                actor: context.actor,
+                now: context.now
             )
             return try await render(request, context, newToken: token, status: .created)
         } catch let error as AppError {
@@ -90,7 +110,10 @@ struct APITokensController {
         try await context.db.transaction { tx in
             try await tx.update(token)
             try await context.audit(
-                tx, action: "api_token.revoke", targetType: "api_token", targetID: token.id!.uuidString,
+                tx,
+                action: "api_token.revoke",
+                targetType: "api_token",
+                targetID: token.id!.uuidString,
                 details: ["name": token.name]
             )
         }

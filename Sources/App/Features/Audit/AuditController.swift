@@ -70,9 +70,14 @@ struct AuditController {
             .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
         let rows = events.map {
             Row(
-                seq: $0.seq, time: JST.format($0.occurredAt), actor: $0.actorLabel, action: $0.action,
+                seq: $0.seq,
+                time: JST.format($0.occurredAt),
+                actor: $0.actorLabel,
+                action: $0.action,
                 target: $0.targetID.isEmpty ? $0.targetType : "\($0.targetType) \($0.targetID.prefix(8))",
-                ip: $0.ip, result: $0.result, details: $0.details == "{}" ? "" : $0.details
+                ip: $0.ip,
+                result: $0.result,
+                details: $0.details == "{}" ? "" : $0.details
             )
         }
         func link(_ number: Int) -> String {
@@ -88,9 +93,21 @@ struct AuditController {
             return components.percentEncodedQuery ?? ""
         }
         let body = AuditPage(
-            rows: rows, filter: filter, results: AuditResult.allCases.map(\.rawValue), page: page, pages: pages,
-            total: total, prevQuery: page > 1 ? link(page - 1) : nil, nextQuery: page < pages ? link(page + 1) : nil
+            rows: rows,
+            filter: filter,
+            results: AuditResult.allCases.map(\.rawValue),
+            page: page,
+            pages: pages,
+            total: total,
+            prevQuery: page > 1 ? link(page - 1) : nil,
+            nextQuery: page < pages ? link(page + 1) : nil
         )
-        return try await Pages.render("audit/index", titleKey: "audit.title", page: body, request: request, context: context)
+        return try await Pages.render(
+            "audit/index",
+            titleKey: "audit.title",
+            page: body,
+            request: request,
+            context: context
+        )
     }
 }

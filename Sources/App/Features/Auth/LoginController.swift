@@ -36,7 +36,13 @@ struct LoginController {
             return request.redirect(to: "/")
         }
         let notice = request.query[String.self, at: "signed_out"] != nil ? "login.signed_out" : nil
-        return try await render(request, tenant: "", email: "", next: request.query[String.self, at: "next"], notice: notice)
+        return try await render(
+            request,
+            tenant: "",
+            email: "",
+            next: request.query[String.self, at: "next"],
+            notice: notice
+        )
     }
 
     @Sendable func submit(_ request: Request) async throws -> Response {
@@ -46,7 +52,11 @@ struct LoginController {
             ConstantTime.equal(Array(presented.utf8), Array(Self.loginCSRF(pre, request.akinai).utf8))
         else {
             return try await render(
-                request, tenant: form.tenant ?? "", email: form.email ?? "", next: form.next, status: .forbidden,
+                request,
+                tenant: form.tenant ?? "",
+                email: form.email ?? "",
+                next: form.next,
+                status: .forbidden,
                 error: "error.csrf_failed"
             )
         }
@@ -59,7 +69,11 @@ struct LoginController {
             )
         else {
             return try await render(
-                request, tenant: form.tenant ?? "", email: form.email ?? "", next: form.next, status: .unauthorized,
+                request,
+                tenant: form.tenant ?? "",
+                email: form.email ?? "",
+                next: form.next,
+                status: .unauthorized,
                 error: "login.failed"
             )
         }
@@ -95,12 +109,21 @@ struct LoginController {
             next: Self.safeNext(next)
         )
         let response = try await Pages.render(
-            "auth/login", titleKey: "login.title", page: page, request: request, context: nil, status: status,
-            notice: notice, error: error
+            "auth/login",
+            titleKey: "login.title",
+            page: page,
+            request: request,
+            context: nil,
+            status: status,
+            notice: notice,
+            error: error
         )
         if fresh {
             response.cookies[SessionPolicy.preSessionCookie] = HTTPCookies.Value(
-                string: pre, path: "/", isSecure: request.akinai.config.servedOverTLS, isHTTPOnly: true,
+                string: pre,
+                path: "/",
+                isSecure: request.akinai.config.servedOverTLS,
+                isHTTPOnly: true,
                 sameSite: .lax
             )
         }

@@ -35,7 +35,11 @@ struct DashboardController {
             auditEvents: auditEvents
         )
         return try await Pages.render(
-            "dashboard/index", titleKey: "dashboard.title", page: page, request: request, context: context
+            "dashboard/index",
+            titleKey: "dashboard.title",
+            page: page,
+            request: request,
+            context: context
         )
     }
 }

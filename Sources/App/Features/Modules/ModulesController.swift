@@ -18,7 +18,10 @@ struct ModulesController {
         for (path, module, title) in modules {
             tenant.get(path, requires: module) { request, context in
                 try await Pages.render(
-                    "modules/pending", titleKey: title, page: ModulePage(module: module.rawValue), request: request,
+                    "modules/pending",
+                    titleKey: title,
+                    page: ModulePage(module: module.rawValue),
+                    request: request,
                     context: context
                 )
             }

@@ -69,8 +69,14 @@ struct UsersController {
             )
         }
         return try await Pages.render(
-            "users/index", titleKey: "users.title", page: UsersPage(users: rows, roles: Role.allCases.map(\.rawValue)),
-            request: request, context: context, status: status, notice: notice, error: error
+            "users/index",
+            titleKey: "users.title",
+            page: UsersPage(users: rows, roles: Role.allCases.map(\.rawValue)),
+            request: request,
+            context: context,
+            status: status,
+            notice: notice,
+            error: error
         )
     }
 
@@ -94,10 +100,18 @@ struct UsersController {
         let hash = try await SignIn(request: request).hash(form.password ?? "")
         try await context.db.transaction { tx in
             let user = try await UserProvisioning.create(
-                tx, services: context.services, email: email, name: name.rawValue, role: role, passwordHash: hash
+                tx,
+                services: context.services,
+                email: email,
+                name: name.rawValue,
+                role: role,
+                passwordHash: hash
             )
             try await context.audit(
-                tx, action: "user.create", targetType: "user", targetID: user.id!.uuidString,
+                tx,
+                action: "user.create",
+                targetType: "user",
+                targetID: user.id!.uuidString,
                 details: ["email": email.rawValue, "role": role.rawValue]
             )
         }
@@ -115,7 +129,10 @@ struct UsersController {
         try await context.db.transaction { tx in
             try await tx.update(user)
             try await context.audit(
-                tx, action: "user.role_change", targetType: "user", targetID: user.id!.uuidString,
+                tx,
+                action: "user.role_change",
+                targetType: "user",
+                targetID: user.id!.uuidString,
                 details: ["email": user.email, "old": old, "new": role.rawValue]
             )
         }
@@ -130,8 +147,11 @@ struct UsersController {
             try await tx.update(user)
             if !active { try await endAccess(of: user, tx, now: context.now) }
             try await context.audit(
-                tx, action: active ? "user.enable" : "user.disable", targetType: "user",
-                targetID: user.id!.uuidString, details: ["email": user.email]
+                tx,
+                action: active ? "user.enable" : "user.disable",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                details: ["email": user.email]
             )
         }
         return request.redirect(to: "/settings/users?notice=updated", redirectType: .normal)
@@ -144,7 +164,10 @@ struct UsersController {
             try await endAccess(of: user, tx, now: context.now)
             try await tx.delete(user)
             try await context.audit(
-                tx, action: "user.remove", targetType: "user", targetID: user.id!.uuidString,
+                tx,
+                action: "user.remove",
+                targetType: "user",
+                targetID: user.id!.uuidString,
                 details: ["email": user.email]
             )
         }
