@@ -69,7 +69,7 @@ public func configure(
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.resourcesDirectory + "Public/"))
 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

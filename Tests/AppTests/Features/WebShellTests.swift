@@ -109,6 +109,18 @@ import Vapor
         }
     }
 
+    @Test func theStylesheetIsServedFromTheApp() async throws {
+        try await withApp { app, _ in
+            let css = try await Browser(app).get("/css/app.css")
+            #expect(css.status == .ok)
+            #expect(css.headers.contentType?.subType == "css")
+            #expect(css.body.contains(".mainnav"))
+            let login = try await Browser(app).get("/login")
+            #expect(login.body.contains("href=\"/css/app.css\""))
+            #expect(!login.body.contains("http://") && !login.body.contains("https://"), "no external resources")
+        }
+    }
+
     @Test func healthAnswers() async throws {
         try await withApp { app, _ in
             let page = try await Browser(app).get("/health")
