@@ -12,11 +12,21 @@ public struct ServiceOverrides: Sendable {
     public var clock: (@Sendable () -> Date)?
     public var masterKey: SymmetricKey?
     public var jobs: JobRegistry?
+    public var mailer: MailTransport?
+    var rateLimits: RateLimits?
 
-    public init(clock: (@Sendable () -> Date)? = nil, masterKey: SymmetricKey? = nil, jobs: JobRegistry? = nil) {
+    init(
+        clock: (@Sendable () -> Date)? = nil,
+        masterKey: SymmetricKey? = nil,
+        jobs: JobRegistry? = nil,
+        mailer: MailTransport? = nil,
+        rateLimits: RateLimits? = nil
+    ) {
         self.clock = clock
         self.masterKey = masterKey
         self.jobs = jobs
+        self.mailer = mailer
+        self.rateLimits = rateLimits
     }
 }
 
@@ -24,9 +34,10 @@ public struct ServiceOverrides: Sendable {
 public func configure(
     _ app: Application,
     config: AppConfig,
-    overrides: ServiceOverrides = .init(),
+    overrides: ServiceOverrides? = nil,
     startWorkers: Bool = false
 ) async throws {
+    let overrides = overrides ?? ServiceOverrides()
     app.logger.logLevel = config.logLevel
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
@@ -57,13 +68,21 @@ public func configure(
         ?? KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
     var jobs = overrides.jobs ?? JobRegistry()
     BuiltInJobs.register(&jobs)
+    MailOutbox.register(&jobs)
+    let mailer =
+        overrides.mailer
+        ?? config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
+        ?? MailTransport.files(directory: config.dataDirectory + "/mail")
     app.akinai = AppServices(
         config: config,
         clock: overrides.clock ?? { Date() },
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
         keyStore: keyStore,
         transactor: Transactor(isSQLite: isSQLite),
-        jobs: jobs
+        jobs: jobs,
+        mailer: mailer,
+        commonPasswords: try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory),
+        rateLimits: overrides.rateLimits ?? RateLimits()
     )
 
     app.middleware = Middlewares()

@@ -32,6 +32,10 @@ func routes(_ app: Application) throws {
 
     let web = TenantRoutes(builder: app.grouped(SessionAuthenticator()))
     LoginController().register(public: app, tenant: web)
+    PasswordResetController().register(public: app)
+    InvitationController().register(public: app)
+    AccountController().register(tenant: web)
+    SecuritySettingsController().register(tenant: web)
     DashboardController().register(tenant: web)
     ModulesController().register(tenant: web)
     UsersController().register(tenant: web)

@@ -7,10 +7,8 @@ enum BuiltInJobs {
         // Expired sessions are refused anyway; this keeps the table small.
         registry.register("sessions.purge") { context in
             let now = context.services.clock()
-            let idle = now.addingTimeInterval(-SessionPolicy().idleTimeout)
-            try await SessionRecord.query(on: context.db)
-                .group(.or) { $0.filter(\.$expiresAt < now).filter(\.$lastSeenAt < idle) }
-                .delete()
+            // Past their absolute end (at most 24 h); idle sessions are refused at their next request.
+            try await SessionRecord.query(on: context.db).filter(\.$expiresAt < now).delete()
         }
         registry.schedule("sessions.purge", every: 600)
     }

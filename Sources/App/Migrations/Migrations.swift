@@ -10,5 +10,13 @@ enum MigrationList {
         CreateTenantKeys(),
         CreateAPITokens(),
         CreateJobs(),
+        CreateTenantSettings(),
+        AddSignInControlsToUsers(),
+        AddStageToSessions(),
+        CreateUserTokens(),
+        CreateRecoveryCodes(),
+        CreateOutbox(),
+        CreateRateLimits(),
+        AddKindToTenants(),
     ]
 }

@@ -17,6 +17,8 @@ public final class SessionRecord: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     @Field(key: "ip") public var ip: String
     @Field(key: "user_agent") public var userAgent: String
+    /// What the session may do: `active`, or only the next sign-in step (see `SessionStage`).
+    @Field(key: "stage") public var stage: String
 
     public init() {}
 
@@ -40,5 +42,6 @@ public final class SessionRecord: Model, TenantOwned, @unchecked Sendable {
         self.expiresAt = expiresAt
         self.ip = ip
         self.userAgent = userAgent
+        self.stage = SessionStage.active.rawValue
     }
 }

@@ -14,6 +14,8 @@ public final class TenantRecord: Model, @unchecked Sendable {
     @Field(key: "audit_anchor_seq") public var auditAnchorSeq: Int
     @Field(key: "audit_anchor_hash") public var auditAnchorHash: String
     @Field(key: "created_at") public var createdAt: Date
+    /// `shop`, or `operator` for the tenant whose admins run the instance.
+    @Field(key: "kind") public var kind: String
 
     public init() {}
 
@@ -25,5 +27,6 @@ public final class TenantRecord: Model, @unchecked Sendable {
         self.auditAnchorSeq = 0
         self.auditAnchorHash = String(repeating: "0", count: 64)
         self.createdAt = createdAt
+        self.kind = "shop"
     }
 }

@@ -22,6 +22,18 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
     @OptionalField(key: "last_sign_in_ip") public var lastSignInIP: String?
     @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "failed_attempts") public var failedAttempts: Int
+    @OptionalField(key: "failure_window_start") public var failureWindowStart: Date?
+    @OptionalField(key: "locked_until") public var lockedUntil: Date?
+    @Field(key: "locked_indefinitely") public var lockedIndefinitely: Bool
+    /// `none`, `totp` or `email`.
+    @Field(key: "second_factor") public var secondFactor: String
+    @OptionalField(key: "totp_secret_sealed") public var totpSecretSealed: String?
+    /// The last TOTP step accepted, so a code is accepted once.
+    @OptionalField(key: "totp_last_step") public var totpLastStep: Int64?
+    /// JSON array of earlier password hashes, newest first.
+    @Field(key: "password_history") public var passwordHistory: String
+    @Field(key: "must_change_password") public var mustChangePassword: Bool
 
     public init() {}
 
@@ -43,6 +55,42 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.passwordChangedAt = createdAt
         self.createdAt = createdAt
+        self.failedAttempts = 0
+        self.lockedIndefinitely = false
+        self.secondFactor = "none"
+        self.passwordHistory = "[]"
+        self.mustChangePassword = false
+    }
+
+    /// The lockout counters as the domain sees them.
+    var lockout: LockoutState {
+        get {
+            LockoutState(
+                failures: failedAttempts,
+                windowStart: failureWindowStart,
+                lockedUntil: lockedUntil,
+                lockedIndefinitely: lockedIndefinitely
+            )
+        }
+        set {
+            failedAttempts = newValue.failures
+            failureWindowStart = newValue.windowStart
+            lockedUntil = newValue.lockedUntil
+            lockedIndefinitely = newValue.lockedIndefinitely
+        }
+    }
+
+    var totpContext: FieldContext {
+        FieldContext(table: Self.schema, column: "totp_secret_sealed", rowID: id ?? UUID())
+    }
+
+    /// Earlier password hashes, newest first.
+    var previousHashes: [String] {
+        get { (try? JSONDecoder().decode([String].self, from: Data(passwordHistory.utf8))) ?? [] }
+        set {
+            passwordHistory =
+                String(data: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
+        }
     }
 
     /// Where the sealed name lives, for the cipher's associated data.

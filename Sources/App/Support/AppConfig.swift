@@ -22,6 +22,10 @@ public struct AppConfig: Sendable {
     /// Whether this instance runs background job workers.
     public var runWorkers: Bool
     public var workerCount: Int
+    /// `AKINAI_SMTP_URL`; without it mails are written as `.eml` files under `<data>/mail`.
+    public var smtp: SMTPConfiguration?
+    /// The sender of Akinai's mails.
+    public var mailFrom: String
 
     /// Errors in the environment that stop Akinai from starting.
     public struct ConfigError: Error, CustomStringConvertible {
@@ -61,6 +65,13 @@ public struct AppConfig: Sendable {
                 return n
             } ?? 17
         let workers = Int(env["AKINAI_WORKERS"] ?? "") ?? 2
+        let smtp = try env["AKINAI_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map {
+            do {
+                return try SMTPConfiguration(url: $0)
+            } catch {
+                throw ConfigError(description: String(describing: error))
+            }
+        }
         return AppConfig(
             database: database,
             dataDirectory: dataDirectory,
@@ -71,7 +82,9 @@ public struct AppConfig: Sendable {
             masterKeyFile: env["AKINAI_MASTER_KEY_FILE"] ?? dataDirectory + "/master.key",
             scryptLogN: logN,
             runWorkers: workers > 0,
-            workerCount: max(0, min(workers, 16))
+            workerCount: max(0, min(workers, 16)),
+            smtp: smtp,
+            mailFrom: env["AKINAI_MAIL_FROM"] ?? smtp?.from ?? "Akinai <noreply@akinai.invalid>"
         )
     }
 

@@ -22,6 +22,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
             status = abort.status
             code = Self.code(for: abort.status)
             key = "error.\(code)"
+        case let limited as RateLimited:
+            (status, code, key) = (.tooManyRequests, "too_many_requests", "error.too_many_requests")
+            _ = limited
         case is DecodingError:
             (status, code, key) = (.badRequest, "bad_request", "error.bad_request")
         default:
@@ -48,6 +51,11 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 ? "/login" : "/login?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
             return request.redirect(to: target, redirectType: .normal)
         }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        if let limited = error as? RateLimited {
+            headers.replaceOrAdd(name: .retryAfter, value: String(limited.retryAfter))
+        }
         let title = Localization.text("error.title", lang)
         let html = """
             <!doctype html><html lang="\(lang.rawValue)"><head><meta charset="utf-8">\
@@ -56,8 +64,6 @@ struct AppErrorMiddleware: AsyncMiddleware {
             <body class="error-page"><main class="card"><h1>\(status.code)</h1><p>\(message.htmlEscaped)</p>\
             <p><a href="/">\(Localization.text("nav.dashboard", lang).htmlEscaped)</a></p></main></body></html>
             """
-        var headers = HTTPHeaders()
-        headers.contentType = .html
         return Response(status: status, headers: headers, body: .init(string: html))
     }
 

@@ -19,6 +19,7 @@ struct PageContext<Body: Encodable & Sendable>: Encodable, Sendable {
     let nav: [NavItem]
     let settingsNav: [NavItem]
     let showSettingsNav: Bool
+    let showAccountNav: Bool
     let tenantName: String?
     let userEmail: String?
     let csrf: String?
@@ -42,6 +43,7 @@ enum Pages {
         ("/settings/users", "nav.users"),
         ("/settings/audit", "nav.audit"),
         ("/settings/tokens", "nav.tokens"),
+        ("/settings/security", "nav.security"),
     ]
 
     /// Renders `template` inside the layout; the navigation shows only what the user may open.
@@ -62,7 +64,7 @@ enum Pages {
         func isActive(_ href: String) -> Bool { href == "/" ? path == "/" : path.hasPrefix(href) }
         var nav: [NavItem] = []
         var settingsNav: [NavItem] = []
-        if let context {
+        if let context, context.stage == .active {
             nav = modules.filter { $0.2.map { context.allows($0, .read) } ?? true }
                 .map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
             if context.allows(.settings, .read) {
@@ -81,6 +83,7 @@ enum Pages {
             nav: nav,
             settingsNav: settingsNav,
             showSettingsNav: !settingsNav.isEmpty && path.hasPrefix("/settings"),
+            showAccountNav: context?.stage == .active && path.hasPrefix("/account"),
             tenantName: context?.tenantName,
             userEmail: context?.userEmail,
             csrf: context?.csrfToken,

@@ -13,6 +13,9 @@ public struct AppServices: Sendable {
     public var keyStore: KeyStore
     public var transactor: Transactor
     public var jobs: JobRegistry
+    public var mailer: MailTransport
+    public var commonPasswords: CommonPasswords
+    var rateLimits: RateLimits
 
     /// A database view limited to one tenant, on `db`.
     public func tenantDatabase(_ tenantID: UUID, on db: any FluentKit.Database) -> TenantDatabase {

@@ -6,8 +6,6 @@ import Vapor
 /// Resolves the tenant context of a browser from its session cookie, enforces the idle and absolute
 /// timeouts, and checks the CSRF token of every state-changing request.
 struct SessionAuthenticator: AsyncMiddleware {
-    let policy = SessionPolicy()
-
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.cookies[SessionPolicy.cookieName]?.string, !token.isEmpty else {
             throw AppError.unauthorized
@@ -19,6 +17,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             throw AppError.unauthorized
         }
         let tdb = directory.tenantDatabase(session.tenantID)
+        let policy = SessionPolicy(try await tdb.securitySettings())
         if !policy.isLive(session, at: now) {
             try await tdb.delete(session)
             throw AppError.unauthorized
@@ -44,6 +43,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             userEmail: user.email,
             permissions: user.permissions,
             credential: .session(id: session.id!, csrfToken: session.csrfToken),
+            stage: SessionStage(rawValue: session.stage) ?? .active,
             db: tdb,
             actor: request.auditActor(userID: user.id, label: user.email),
             services: services
@@ -93,6 +93,7 @@ struct BearerAuthenticator: AsyncMiddleware {
             userEmail: user.email,
             permissions: user.permissions,
             credential: .apiToken(id: token.id!, scopes: Set(token.scopes.split(separator: " ").map(String.init))),
+            stage: .active,
             db: tdb,
             actor: request.auditActor(userID: user.id, label: user.email),
             services: services

@@ -1,20 +1,30 @@
+import Domain
 import Foundation
 
-/// How long sessions live. Tenants will be able to tune these within the bounds.
+/// Session lifetimes, from the tenant's security settings.
 struct SessionPolicy: Sendable {
-    /// Ends a session after this long without a request.
-    var idleTimeout: TimeInterval = 30 * 60
+    /// Ends a session after this long without a request; nil when the tenant turned it off.
+    var idleTimeout: TimeInterval?
     /// Ends a session this long after sign-in, whatever the activity (never more than 24 h).
-    var absoluteTimeout: TimeInterval = 12 * 3600
+    var absoluteTimeout: TimeInterval
     /// `last_seen_at` is written at most this often, so every click is not a database write.
     var touchInterval: TimeInterval = 60
 
+    init(_ settings: SecuritySettings = SecuritySettings()) {
+        idleTimeout = settings.idleTimeout
+        absoluteTimeout = min(settings.absoluteTimeout, 24 * 3600)
+    }
+
     /// Whether `session` is still alive at `now`: within its absolute end and not idle for too long.
     func isLive(_ session: SessionRecord, at now: Date) -> Bool {
-        now < session.expiresAt && now.timeIntervalSince(session.lastSeenAt) < idleTimeout
+        guard now < session.expiresAt, now < session.createdAt.addingTimeInterval(absoluteTimeout) else { return false }
+        guard let idle = idleTimeout else { return true }
+        // A session still being signed in gets the short idle limit whatever the tenant chose.
+        let limit = session.stage == SessionStage.active.rawValue ? idle : min(idle, 600)
+        return now.timeIntervalSince(session.lastSeenAt) < limit
     }
 
     static let cookieName = "akinai_session"
-    /// The signed-out browser's cookie that the sign-in form's CSRF token is bound to.
+    /// The signed-out browser's cookie that pre-session CSRF tokens are bound to.
     static let preSessionCookie = "akinai_pre"
 }

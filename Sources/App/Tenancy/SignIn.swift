@@ -4,20 +4,16 @@ import Foundation
 import Synchronization
 import Vapor
 
-/// Checks credentials and opens and closes sessions.
+/// Checks credentials, enforces lockout, and opens, advances and closes sessions.
 struct SignIn: Sendable {
     let request: Request
 
-    /// What a successful sign-in hands back: the cookie value to set.
-    struct Opened: Sendable {
-        let token: String
-        let tenantID: UUID
-    }
+    var services: AppServices { request.akinai }
 
-    /// Verifies the credentials and, when they are right, opens a new session (rotating away any session the
-    /// browser had). Every outcome for a known tenant is audited. The failure is the same whatever was wrong.
-    func attempt(tenant code: String, email: String, password: String) async throws -> Opened? {
-        let services = request.akinai
+    /// Verifies the password and, when it is right and the account is not locked, opens a session at the
+    /// step that comes next (second factor, enrolment, password change, or done). Every outcome for a known
+    /// tenant is audited. Wrong password, unknown user and locked account give the same answer (nil).
+    func attempt(tenant code: String, email: String, password: String) async throws -> String? {
         let directory = request.tenantDirectory
         let tenant: TenantRecord? =
             if let code = try? TenantCode(code) { try await directory.activeTenant(code: code.rawValue) } else { nil }
@@ -33,9 +29,11 @@ struct SignIn: Sendable {
         let matches = try await verify(password: tooLong ? "" : password, stored: stored)
         guard let tenant else { return nil }
         let tdb = directory.tenantDatabase(tenant.id!)
+        let settings = try await tdb.securitySettings()
         let actor = request.auditActor(userID: user?.id, label: address?.rawValue ?? "anonymous")
         let now = services.clock()
-        guard let user, matches, !tooLong, user.isActive else {
+
+        guard let user, user.isActive else {
             try await AuditLog.append(
                 tdb,
                 actor: actor,
@@ -43,39 +41,98 @@ struct SignIn: Sendable {
                 targetType: "user",
                 targetID: user?.id?.uuidString ?? "",
                 result: .failure,
-                details: ["reason": user == nil ? "unknown_user" : (user!.isActive ? "bad_password" : "disabled")],
+                details: ["reason": user == nil ? "unknown_user" : "not_active"],
                 now: now
             )
             return nil
         }
-        let token = SecretToken.generate(bytes: 32)
-        let policy = SessionPolicy()
-        let previous = request.cookies[SessionPolicy.cookieName]?.string
+        if user.lockout.isLocked(at: now) {
+            try await AuditLog.append(
+                tdb,
+                actor: actor,
+                action: "auth.sign_in",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                result: .failure,
+                details: ["reason": "locked"],
+                now: now
+            )
+            return nil
+        }
+        guard matches, !tooLong else {
+            try await recordFailure(user, tdb: tdb, settings: settings, actor: actor, reason: "bad_password")
+            return nil
+        }
+
+        let stage = nextStage(after: .active, user: user, settings: settings, passwordStep: true)
         let rehash = services.passwordHasher.needsRehash(user.passwordHash) ? try await hash(password) : nil
-        let ip = request.clientIP
-        let agent = String((request.headers.first(name: .userAgent) ?? "").prefix(300))
-        try await tdb.transaction { tx in
-            if let previous,
-                let old = try await tx.query(SessionRecord.self)
-                    .filter(\.$tokenHash == SecretToken.digest(previous)).first()
+        return try await tdb.transaction { tx in
+            var lockout = user.lockout
+            lockout.reset()
+            user.lockout = lockout
+            if let rehash { user.passwordHash = rehash }
+            if stage == .active {
+                user.lastSignInAt = now
+                user.lastSignInIP = request.clientIP
+            }
+            try await tx.update(user)
+            if let previous = request.cookies[SessionPolicy.cookieName]?.string,
+                let old = try await tx.query(SessionRecord.self).filter(\.$tokenHash == SecretToken.digest(previous))
+                    .first()
             {
                 try await tx.delete(old)
             }
-            try await tx.create(
-                SessionRecord(
-                    tokenHash: SecretToken.digest(token),
-                    tenantID: tx.tenantID,
-                    userID: user.id!,
-                    csrfToken: SecretToken.generate(bytes: 24),
-                    now: now,
-                    expiresAt: now.addingTimeInterval(policy.absoluteTimeout),
-                    ip: ip,
-                    userAgent: agent
-                )
+            let token = try await open(tx, user: user, stage: stage, settings: settings)
+            if stage == .secondFactor, user.secondFactor == "email" {
+                try await sendEmailCode(tx, user: user)
+            }
+            try await AuditLog.append(
+                tx,
+                actor: actor,
+                action: stage == .active ? "auth.sign_in" : "auth.password_verified",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                details: stage == .active ? [:] : ["next": stage.rawValue],
+                now: now
             )
-            user.lastSignInAt = now
-            user.lastSignInIP = ip
-            if let rehash { user.passwordHash = rehash }
+            return token
+        }
+    }
+
+    /// The step after `current`: a second factor if the user has one, enrolment if the tenant requires one,
+    /// a password change if the password expired or must change, else done.
+    func nextStage(
+        after current: SessionStage,
+        user: UserRecord,
+        settings: SecuritySettings,
+        passwordStep: Bool = false
+    )
+        -> SessionStage
+    {
+        if passwordStep, user.secondFactor != "none" { return .secondFactor }
+        if passwordStep || current == .secondFactor, user.secondFactor == "none", settings.requireTwoFactor {
+            return .enrolSecondFactor
+        }
+        let expired =
+            settings.passwordExpiryDays > 0
+            && services.clock().timeIntervalSince(user.passwordChangedAt) > Double(settings.passwordExpiryDays) * 86400
+        if user.mustChangePassword || expired { return .changePassword }
+        return .active
+    }
+
+    /// Counts a failed password or code against the account, locking it at the threshold. Audited.
+    func recordFailure(
+        _ user: UserRecord,
+        tdb: TenantDatabase,
+        settings: SecuritySettings,
+        actor: AuditActor,
+        reason: String
+    ) async throws {
+        let now = services.clock()
+        try await tdb.transaction { tx in
+            var lockout = user.lockout
+            let locked = lockout.recordFailure(at: now, policy: settings.lockout)
+            user.lockout = lockout
             try await tx.update(user)
             try await AuditLog.append(
                 tx,
@@ -83,10 +140,97 @@ struct SignIn: Sendable {
                 action: "auth.sign_in",
                 targetType: "user",
                 targetID: user.id!.uuidString,
+                result: .failure,
+                details: ["reason": reason],
                 now: now
             )
+            if locked {
+                try await tx.query(SessionRecord.self).filter(\.$userID == user.id!)
+                    .filter(\.$stage != SessionStage.active.rawValue).delete()
+                try await AuditLog.append(
+                    tx,
+                    actor: actor,
+                    action: "auth.lock",
+                    targetType: "user",
+                    targetID: user.id!.uuidString,
+                    result: .denied,
+                    details: [
+                        "until": lockout.lockedUntil.map(JST.format) ?? "admin unlock",
+                        "failures": String(settings.lockoutThreshold),
+                    ],
+                    now: now
+                )
+            }
         }
-        return Opened(token: token, tenantID: tenant.id!)
+    }
+
+    /// Inserts a new session at `stage` and returns its cookie token.
+    func open(
+        _ tx: TenantDatabase,
+        user: UserRecord,
+        stage: SessionStage,
+        settings: SecuritySettings
+    ) async throws -> String {
+        let now = services.clock()
+        let token = SecretToken.generate(bytes: 32)
+        let session = SessionRecord(
+            tokenHash: SecretToken.digest(token),
+            tenantID: tx.tenantID,
+            userID: user.id!,
+            csrfToken: SecretToken.generate(bytes: 24),
+            now: now,
+            expiresAt: now.addingTimeInterval(SessionPolicy(settings).absoluteTimeout),
+            ip: request.clientIP,
+            userAgent: String((request.headers.first(name: .userAgent) ?? "").prefix(300))
+        )
+        session.stage = stage.rawValue
+        try await tx.create(session)
+        return token
+    }
+
+    /// Moves the current session on to `stage` under a new id (the id rotates at each step of signing in),
+    /// and returns the new cookie token.
+    func advance(_ context: TenantContext, user: UserRecord, to stage: SessionStage) async throws -> String {
+        guard case .session(let id, _) = context.credential else { throw AppError.unauthorized }
+        let settings = try await context.db.securitySettings()
+        let now = services.clock()
+        return try await context.db.transaction { tx in
+            if let old = try await tx.find(SessionRecord.self, id) { try await tx.delete(old) }
+            if stage == .active {
+                user.lastSignInAt = now
+                user.lastSignInIP = request.clientIP
+                try await tx.update(user)
+                try await context.audit(tx, action: "auth.sign_in", targetType: "user", targetID: user.id!.uuidString)
+            }
+            return try await open(tx, user: user, stage: stage, settings: settings)
+        }
+    }
+
+    /// Mails a fresh six-digit sign-in code, valid 10 minutes; earlier unused codes stop working.
+    func sendEmailCode(_ tx: TenantDatabase, user: UserRecord) async throws {
+        let now = services.clock()
+        try await tx.query(UserTokenRecord.self).filter(\.$userID == user.id!)
+            .filter(\.$purpose == UserTokenRecord.Purpose.emailCode.rawValue).filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: now).update()
+        let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
+        try await tx.create(
+            UserTokenRecord(
+                tenantID: tx.tenantID,
+                userID: user.id!,
+                purpose: .emailCode,
+                tokenHash: SecretHash.of("\(user.id!):\(code)", purpose: "email-code", services: services),
+                now: now,
+                lifetime: 600
+            )
+        )
+        try await MailOutbox.enqueue(
+            on: tx.db,
+            services: services,
+            tenantID: tx.tenantID,
+            to: user.email,
+            subject: "【Akinai】ログイン確認コード / Sign-in code",
+            body: MailTexts.emailCode(code: code)
+        )
     }
 
     /// Ends the session of this request's cookie, if any.
@@ -109,19 +253,19 @@ struct SignIn: Sendable {
             string: token ?? "",
             expires: token == nil ? Date(timeIntervalSince1970: 0) : nil,
             path: "/",
-            isSecure: request.akinai.config.servedOverTLS,
+            isSecure: services.config.servedOverTLS,
             isHTTPOnly: true,
             sameSite: .lax
         )
     }
 
     func hash(_ password: String) async throws -> String {
-        let hasher = request.akinai.passwordHasher
+        let hasher = services.passwordHasher
         return try await request.application.threadPool.runIfActive { try hasher.hash(password) }
     }
 
-    private func verify(password: String, stored: String) async throws -> Bool {
-        let hasher = request.akinai.passwordHasher
+    func verify(password: String, stored: String) async throws -> Bool {
+        let hasher = services.passwordHasher
         return try await request.application.threadPool.runIfActive {
             (try? hasher.verify(password, against: stored)) ?? false
         }

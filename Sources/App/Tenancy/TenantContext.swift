@@ -18,6 +18,8 @@ public struct TenantContext: Sendable {
     public let userEmail: String
     public let permissions: Permissions
     public let credential: Credential
+    /// For sessions: which step of signing in the session is at. API tokens are always `active`.
+    let stage: SessionStage
     public let db: TenantDatabase
     public let actor: AuditActor
     public let services: AppServices

@@ -30,6 +30,10 @@ struct TenantDirectory: Sendable {
         try await APITokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
     }
 
+    func userToken(tokenHash: String) async throws -> UserTokenRecord? {
+        try await UserTokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
+    }
+
     /// The tenant-scoped database for `tenantID`, once the caller has established that it acts for it.
     func tenantDatabase(_ tenantID: UUID) -> TenantDatabase {
         services.tenantDatabase(tenantID, on: db)

@@ -16,10 +16,15 @@ struct TenantRoutes {
         _ path: [PathComponent],
         requires module: Module?,
         _ access: Access,
+        stages: Set<SessionStage> = [.active],
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
         let route = builder.on(method, path) { request async throws -> Response in
             guard let context = request.tenantContext else { throw AppError.unauthorized }
+            guard stages.contains(context.stage) else {
+                // A session part-way through signing in may only finish that step.
+                return request.redirect(to: context.stage.path, redirectType: .normal)
+            }
             if let module, !context.allows(module, access) {
                 try await context.audit(
                     context.db,
@@ -43,9 +48,10 @@ struct TenantRoutes {
         _ path: PathComponent...,
         requires module: Module?,
         _ access: Access = .read,
+        stages: Set<SessionStage> = [.active],
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
-        on(.GET, path, requires: module, access, use: handler)
+        on(.GET, path, requires: module, access, stages: stages, use: handler)
     }
 
     @discardableResult
@@ -53,9 +59,10 @@ struct TenantRoutes {
         _ path: PathComponent...,
         requires module: Module?,
         _ access: Access = .write,
+        stages: Set<SessionStage> = [.active],
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
-        on(.POST, path, requires: module, access, use: handler)
+        on(.POST, path, requires: module, access, stages: stages, use: handler)
     }
 
     func grouped(_ path: PathComponent...) -> TenantRoutes {

@@ -18,18 +18,18 @@ import Vapor
                 "/settings/users",
                 [
                     ("email", "new@shop-a.example"), ("name", "新人 花子"), ("role", "staff"),
-                    ("password", "a fine long password"),
                 ]
             )
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             let event = try #require(
-                try await tdb.query(AuditEventRecord.self).filter(\.$action == "user.create")
+                try await tdb.query(AuditEventRecord.self).filter(\.$action == "user.invite")
                     .filter(\.$actorLabel == shop.adminEmail).first()
             )
             #expect(event.result == "success")
             #expect(event.targetType == "user")
             #expect(event.userAgent == "AuditTest/1.0")
             #expect(event.details.contains("new@shop-a.example"))
+            #expect(event.action == "user.invite")
             #expect(!event.ip.isEmpty)
             #expect(
                 try await AuditLog.verify(tdb) == .intact(count: try await tdb.query(AuditEventRecord.self).count())

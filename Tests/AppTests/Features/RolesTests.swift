@@ -69,6 +69,7 @@ import Vapor
                 userEmail: admin.email,
                 permissions: admin.permissions,
                 credential: .apiToken(id: UUID(), scopes: ["orders:read", "inventory:write"]),
+                stage: .active,
                 db: app.akinai.tenantDatabase(shop.id, on: app.db),
                 actor: .cli,
                 services: app.akinai

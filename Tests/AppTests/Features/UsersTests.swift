@@ -7,29 +7,43 @@ import Vapor
 @testable import App
 
 @Suite struct UsersTests {
-    @Test func anAdminAddsAUserWhoCanThenSignIn() async throws {
-        try await withApp { app, _ in
+    @Test func anInvitedUserChoosesTheirOwnPasswordThroughTheMailedLink() async throws {
+        try await withApp { app, env in
             let shop = try await app.makeTenant("shop-a")
             let admin = Browser(app)
             try await admin.signIn(shop)
-            let created = try await admin.post(
+            let invited = try await admin.post(
                 "/settings/users",
-                [
-                    ("email", "Hanako@Shop-A.example"), ("name", "佐藤 花子"), ("role", "staff"),
-                    ("password", "花子のとても長いパスワード"),
-                ]
+                [("email", "Hanako@Shop-A.example"), ("name", "佐藤 花子"), ("role", "staff")]
             )
-            #expect(created.status == .seeOther)
-            let list = try await admin.get("/settings/users?notice=created")
+            #expect(invited.status == .seeOther)
+            let list = try await admin.get("/settings/users?notice=invited")
             #expect(list.body.contains("hanako@shop-a.example"))
             #expect(list.body.contains("佐藤 花子"))
-            #expect(list.body.contains("ユーザーを追加しました"))
+            #expect(list.body.contains("招待中"))
+            // Until they accept, no password signs them in.
+            try await app.runJobs()
+            let link = try #require(env.mailbox.link(to: "hanako@shop-a.example"))
+            #expect(link.hasPrefix("/invitation/"))
+            #expect(env.mailbox.last(to: "hanako@shop-a.example")?.body.contains(shop.adminEmail) == true)
+
+            let invitee = Browser(app)
+            let form = try await invitee.get(link)
+            #expect(form.status == .ok)
+            let accepted = try await invitee.post(
+                link,
+                [("password", "花子のとても長いパスワード"), ("confirm", "花子のとても長いパスワード")],
+                csrf: form.hidden("_csrf")
+            )
+            #expect(accepted.location == "/login?password_set=1")
             let signIn = try await Browser(app).signIn(
                 tenant: shop.code,
                 email: "hanako@shop-a.example",
                 password: "花子のとても長いパスワード"
             )
             #expect(signIn.status == .seeOther)
+            // The link works once.
+            #expect(try await Browser(app).get(link).status == .notFound)
         }
     }
 
@@ -39,28 +53,10 @@ import Vapor
             let admin = Browser(app)
             try await admin.signIn(shop)
             let cases: [([(String, String)], HTTPStatus, String)] = [
-                (
-                    [
-                        ("email", "not-an-email"), ("name", "A"), ("role", "staff"),
-                        ("password", "long enough password"),
-                    ], .unprocessableEntity, "メールアドレスの形式"
-                ),
-                (
-                    [
-                        ("email", "a@shop-a.example"), ("name", "A"), ("role", "root"),
-                        ("password", "long enough password"),
-                    ], .unprocessableEntity, "権限の指定"
-                ),
-                (
-                    [("email", "a@shop-a.example"), ("name", "A"), ("role", "staff"), ("password", "short")],
-                    .unprocessableEntity, "パスワードが短すぎます"
-                ),
-                (
-                    [
-                        ("email", shop.adminEmail), ("name", "A"), ("role", "staff"),
-                        ("password", "long enough password"),
-                    ], .conflict, "既に登録されています"
-                ),
+                ([("email", "not-an-email"), ("name", "A"), ("role", "staff")], .unprocessableEntity, "メールアドレスの形式"),
+                ([("email", "a@shop-a.example"), ("name", "A"), ("role", "root")], .unprocessableEntity, "権限の指定"),
+                ([("email", "a@shop-a.example"), ("name", ""), ("role", "staff")], .unprocessableEntity, "名前は1〜100文字"),
+                ([("email", shop.adminEmail), ("name", "A"), ("role", "staff")], .conflict, "既に登録されています"),
             ]
             for (fields, status, message) in cases {
                 let page = try await admin.post("/settings/users", fields)

@@ -123,7 +123,7 @@ final class RunLog: Sendable {
             try await Browser(app).signIn(shop)
             #expect(try await SessionRecord.query(on: app.db).count() == 1)
             let worker = JobWorker(id: "w", db: app.db, services: app.akinai, logger: app.logger)
-            clock.advance(31 * 60)
+            clock.advance(12 * 3600 + 1)
             try await worker.schedulePeriodic()
             clock.advance(600)
             while try await worker.runOnce() {}

@@ -74,12 +74,46 @@ struct TestEnv: Sendable {
     let directory: String
     let config: AppConfig
     let masterKey: SymmetricKey
+    let mailbox: TestMailbox
+}
+
+/// Catches the mails Akinai sends, as they would arrive.
+final class TestMailbox: Sendable {
+    private let mails = Mutex<[OutgoingMail]>([])
+
+    var transport: MailTransport {
+        MailTransport(description: "test mailbox") { [self] mail, _, _ in self.mails.withLock { $0.append(mail) } }
+    }
+
+    var all: [OutgoingMail] { mails.withLock { $0 } }
+
+    /// The newest mail to `address`.
+    func last(to address: String) -> OutgoingMail? { all.last { $0.to == address } }
+
+    /// The first `http…` link in the newest mail to `address`, as a path.
+    func link(to address: String) -> String? {
+        guard let body = last(to: address)?.body,
+            let range = body.range(of: "https?://[^\\s]+", options: .regularExpression),
+            let url = URL(string: String(body[range]))
+        else { return nil }
+        return url.path
+    }
+}
+
+extension Application {
+    /// Runs queued jobs (mail delivery among them) until none is due.
+    func runJobs() async throws {
+        let worker = JobWorker(id: "test", db: db, services: akinai, logger: logger)
+        while try await worker.runOnce() {}
+    }
 }
 
 /// Runs `test` against a freshly configured and migrated Akinai on its own database.
 func withApp(
     clock: TestClock = TestClock(),
     jobs: JobRegistry? = nil,
+    mailer: MailTransport? = nil,
+    rateLimits: RateLimits? = nil,
     _ test: (Application, TestEnv) async throws -> Void
 ) async throws {
     let directory = NSTemporaryDirectory() + "akinai-test-" + UUID().uuidString
@@ -90,13 +124,26 @@ func withApp(
     let masterKey = SymmetricKey(size: .bits256)
     try Data((masterKey.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n").utf8)
         .write(to: URL(fileURLWithPath: config.masterKeyFile))
-    let env = TestEnv(clock: clock, directory: directory, config: config, masterKey: masterKey)
+    let mailbox = TestMailbox()
+    let env = TestEnv(clock: clock, directory: directory, config: config, masterKey: masterKey, mailbox: mailbox)
+    // Generous limits unless a test is about them: the suite signs in often from one address.
+    let unlimited = RateLimits(
+        signIn: .init(name: "sign-in", limit: 100_000, window: 600),
+        secondFactor: .init(name: "second-factor", limit: 100_000, window: 600),
+        passwordReset: .init(name: "password-reset", limit: 100_000, window: 3600)
+    )
     let app = try await Application.make(.testing)
     do {
         try await configure(
             app,
             config: config,
-            overrides: ServiceOverrides(clock: clock.closure, masterKey: masterKey, jobs: jobs)
+            overrides: ServiceOverrides(
+                clock: clock.closure,
+                masterKey: masterKey,
+                jobs: jobs,
+                mailer: mailer ?? mailbox.transport,
+                rateLimits: rateLimits ?? unlimited
+            )
         )
         try await test(app, env)
     } catch {

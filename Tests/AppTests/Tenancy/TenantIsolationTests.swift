@@ -25,9 +25,14 @@ import Vapor
             let aTokenRecord = try #require(
                 try await app.akinai.tenantDatabase(a.id, on: app.db).query(APITokenRecord.self).first()
             )
+            try await Browser(app).signIn(tenant: a.code, email: aStaff.email, password: "another long password 1")
+            let aSession = try #require(
+                try await app.akinai.tenantDatabase(a.id, on: app.db).query(SessionRecord.self).first()
+            )
             let fixtures: [String: String] = [
                 "userID": aStaff.id!.uuidString,
                 "tokenID": aTokenRecord.id!.uuidString,
+                "sessionID": aSession.id!.uuidString,
             ]
             let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix]
 
@@ -45,7 +50,15 @@ import Vapor
                 if isAPI {
                     browser.headers.bearerAuthorization = .init(token: bToken)
                 } else {
-                    try await browser.signIn(b)
+                    // A fresh admin of B for each route, since the routes change their own user's settings.
+                    let email = "admin\(checked)@tenant-b.example"
+                    try await app.makeUser(in: b, email: email, role: .admin, password: "b admin password \(checked)")
+                    let signedIn = try await browser.signIn(
+                        tenant: b.code,
+                        email: email,
+                        password: "b admin password \(checked)"
+                    )
+                    #expect(signedIn.status == .seeOther)
                 }
                 var path = ""
                 var hasParameter = false
@@ -91,6 +104,7 @@ import Vapor
                 try await app.akinai.tenantDatabase(a.id, on: app.db).find(APITokenRecord.self, aTokenRecord.id)
             )
             #expect(tokenAfter.revokedAt == nil)
+            #expect(try await app.akinai.tenantDatabase(a.id, on: app.db).find(SessionRecord.self, aSession.id) != nil)
             let verdict = try await AuditLog.verify(app.akinai.tenantDatabase(a.id, on: app.db))
             #expect(verdict == .intact(count: aEventsBefore), "nothing was added to tenant A's trail")
         }

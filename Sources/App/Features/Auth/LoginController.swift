@@ -1,9 +1,8 @@
-import Crypto
 import Domain
 import FluentKit
 import Vapor
 
-/// The sign-in page and sign-out.
+/// The sign-in page, the second-factor step, and sign-out.
 struct LoginController {
     /// The sign-in form's fields, named as the outside checks expect.
     struct LoginForm: Content {
@@ -22,35 +21,53 @@ struct LoginController {
         let next: String
     }
 
+    /// The second-factor form: field `code`.
+    struct CodeForm: Content {
+        var code: String?
+    }
+
+    /// What the second-factor template shows.
+    struct SecondFactorPage: Encodable, Sendable {
+        let method: String
+    }
+
     func register(public routes: any RoutesBuilder, tenant: TenantRoutes) {
         routes.get("login", use: show)
         routes.post("login", use: submit)
-        tenant.post("logout", requires: nil, .none, use: logout)
+        let secondFactor: Set<SessionStage> = [.secondFactor]
+        tenant.get("login", "second-factor", requires: nil, stages: secondFactor, use: showSecondFactor)
+        tenant.post("login", "second-factor", requires: nil, .none, stages: secondFactor, use: submitSecondFactor)
+        tenant.post("login", "second-factor", "resend", requires: nil, .none, stages: secondFactor, use: resendCode)
+        let any: Set<SessionStage> = [.active, .secondFactor, .enrolSecondFactor, .changePassword]
+        tenant.post("logout", requires: nil, .none, stages: any, use: logout)
     }
 
     @Sendable func show(_ request: Request) async throws -> Response {
         if let token = request.cookies[SessionPolicy.cookieName]?.string, !token.isEmpty,
             let session = try await request.tenantDirectory.session(tokenHash: SecretToken.digest(token)),
-            SessionPolicy().isLive(session, at: request.akinai.clock())
+            session.stage == SessionStage.active.rawValue, session.expiresAt > request.akinai.clock()
         {
             return request.redirect(to: "/")
         }
-        let notice = request.query[String.self, at: "signed_out"] != nil ? "login.signed_out" : nil
+        let notice = ["signed_out", "password_set", "reset_sent"].first { request.query[String.self, at: $0] != nil }
         return try await render(
             request,
             tenant: "",
             email: "",
             next: request.query[String.self, at: "next"],
-            notice: notice
+            notice: notice.map { "login.\($0)" }
         )
     }
 
     @Sendable func submit(_ request: Request) async throws -> Response {
+        try await RateLimiter.hit(
+            request.akinai.rateLimits.signIn,
+            client: request.clientIP,
+            db: request.tenantDirectory.db,
+            now: request.akinai.clock()
+        )
         let form = try request.content.decode(LoginForm.self)
-        guard let pre = request.cookies[SessionPolicy.preSessionCookie]?.string,
-            let presented = form._csrf,
-            ConstantTime.equal(Array(presented.utf8), Array(Self.loginCSRF(pre, request.akinai).utf8))
-        else {
+        guard PreSessionCSRF.isValid(form._csrf, for: request) else {
             return try await render(
                 request,
                 tenant: form.tenant ?? "",
@@ -62,7 +79,7 @@ struct LoginController {
         }
         let signIn = SignIn(request: request)
         guard
-            let opened = try await signIn.attempt(
+            let token = try await signIn.attempt(
                 tenant: form.tenant ?? "",
                 email: form.email ?? "",
                 password: form.password ?? ""
@@ -77,9 +94,81 @@ struct LoginController {
                 error: "login.failed"
             )
         }
-        let response = request.redirect(to: Self.safeNext(form.next), redirectType: .normal)
-        response.cookies[SessionPolicy.cookieName] = signIn.cookie(opened.token)
+        let session = try await request.tenantDirectory.session(tokenHash: SecretToken.digest(token))
+        let stage = session.flatMap { SessionStage(rawValue: $0.stage) } ?? .active
+        let target = stage == .active ? Self.safeNext(form.next) : stage.path
+        let response = request.redirect(to: target, redirectType: .normal)
+        response.cookies[SessionPolicy.cookieName] = signIn.cookie(token)
         return response
+    }
+
+    @Sendable func showSecondFactor(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let user = try await currentUser(context)
+        return try await Pages.render(
+            "auth/second_factor",
+            titleKey: "second_factor.title",
+            page: SecondFactorPage(method: user.secondFactor),
+            request: request,
+            context: context
+        )
+    }
+
+    @Sendable func submitSecondFactor(_ request: Request, _ context: TenantContext) async throws -> Response {
+        try await RateLimiter.hit(
+            context.services.rateLimits.secondFactor,
+            client: request.clientIP,
+            db: context.db.db,
+            now: context.now
+        )
+        let user = try await currentUser(context)
+        let code = try request.content.decode(CodeForm.self).code ?? ""
+        let settings = try await context.db.securitySettings()
+        let signIn = SignIn(request: request)
+        guard !user.lockout.isLocked(at: context.now), try await SecondFactor.verify(code, user: user, context: context)
+        else {
+            try await signIn.recordFailure(
+                user,
+                tdb: context.db,
+                settings: settings,
+                actor: context.actor,
+                reason: "bad_second_factor"
+            )
+            if user.lockout.isLocked(at: context.now) {
+                let response = request.redirect(to: "/login", redirectType: .normal)
+                response.cookies[SessionPolicy.cookieName] = signIn.cookie(nil)
+                return response
+            }
+            return try await Pages.render(
+                "auth/second_factor",
+                titleKey: "second_factor.title",
+                page: SecondFactorPage(method: user.secondFactor),
+                request: request,
+                context: context,
+                status: .unauthorized,
+                error: "second_factor.failed"
+            )
+        }
+        var lockout = user.lockout
+        lockout.reset()
+        user.lockout = lockout
+        let stage = signIn.nextStage(after: .secondFactor, user: user, settings: settings)
+        let token = try await signIn.advance(context, user: user, to: stage)
+        let response = request.redirect(to: stage.path, redirectType: .normal)
+        response.cookies[SessionPolicy.cookieName] = signIn.cookie(token)
+        return response
+    }
+
+    @Sendable func resendCode(_ request: Request, _ context: TenantContext) async throws -> Response {
+        try await RateLimiter.hit(
+            context.services.rateLimits.secondFactor,
+            client: request.clientIP,
+            db: context.db.db,
+            now: context.now
+        )
+        let user = try await currentUser(context)
+        guard user.secondFactor == "email" else { throw AppError.conflict("conflict") }
+        try await context.db.transaction { tx in try await SignIn(request: request).sendEmailCode(tx, user: user) }
+        return request.redirect(to: "/login/second-factor", redirectType: .normal)
     }
 
     @Sendable func logout(_ request: Request, _ context: TenantContext) async throws -> Response {
@@ -88,6 +177,11 @@ struct LoginController {
         let response = request.redirect(to: "/login?signed_out=1", redirectType: .normal)
         response.cookies[SessionPolicy.cookieName] = signIn.cookie(nil)
         return response
+    }
+
+    private func currentUser(_ context: TenantContext) async throws -> UserRecord {
+        guard let user = try await context.db.find(UserRecord.self, context.userID) else { throw AppError.unauthorized }
+        return user
     }
 
     private func render(
@@ -99,41 +193,16 @@ struct LoginController {
         notice: String? = nil,
         error: String? = nil
     ) async throws -> Response {
-        var pre = request.cookies[SessionPolicy.preSessionCookie]?.string ?? ""
-        let fresh = pre.count < 20
-        if fresh { pre = SecretToken.generate(bytes: 24) }
-        let page = LoginPage(
-            loginCSRF: Self.loginCSRF(pre, request.akinai),
-            tenant: tenant,
-            email: email,
-            next: Self.safeNext(next)
-        )
-        let response = try await Pages.render(
+        try await PreSessionCSRF.render(
             "auth/login",
             titleKey: "login.title",
-            page: page,
             request: request,
-            context: nil,
             status: status,
             notice: notice,
             error: error
-        )
-        if fresh {
-            response.cookies[SessionPolicy.preSessionCookie] = HTTPCookies.Value(
-                string: pre,
-                path: "/",
-                isSecure: request.akinai.config.servedOverTLS,
-                isHTTPOnly: true,
-                sameSite: .lax
-            )
+        ) { token in
+            LoginPage(loginCSRF: token, tenant: tenant, email: email, next: Self.safeNext(next))
         }
-        return response
-    }
-
-    /// The sign-in form's CSRF token: an HMAC of the signed-out browser's random cookie.
-    static func loginCSRF(_ pre: String, _ services: AppServices) -> String {
-        let key = services.keyStore.derivedKey("login-csrf")
-        return Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(pre.utf8), using: key)))
     }
 
     /// Only a local path is followed after sign-in, never another site.

@@ -10,7 +10,10 @@ struct UsersController {
         let email: String
         let name: String
         let role: String
+        let status: String
         let active: Bool
+        let locked: Bool
+        let secondFactor: String
         let lastSignIn: String?
         let isSelf: Bool
     }
@@ -21,12 +24,11 @@ struct UsersController {
         let roles: [String]
     }
 
-    /// The add-user form.
-    struct CreateForm: Content {
+    /// The invitation form.
+    struct InviteForm: Content {
         var email: String?
         var name: String?
         var role: String?
-        var password: String?
     }
 
     /// The change-role form.
@@ -37,7 +39,9 @@ struct UsersController {
     func register(tenant: TenantRoutes) {
         let users = tenant.grouped("settings", "users")
         users.get(requires: .settings, .read, use: list)
-        users.post(requires: .settings, use: create)
+        users.post(requires: .settings, use: invite)
+        users.post(":userID", "unlock", requires: .settings, use: unlock)
+        users.post(":userID", "sessions", "end", requires: .settings, use: endSessions)
         users.post(":userID", "role", requires: .settings, use: changeRole)
         users.post(":userID", "disable", requires: .settings) { try await setStatus($0, $1, active: false) }
         users.post(":userID", "enable", requires: .settings) { try await setStatus($0, $1, active: true) }
@@ -63,7 +67,10 @@ struct UsersController {
                 email: user.email,
                 name: (try? cipher.open(user.nameSealed, user.nameContext)) ?? "—",
                 role: user.role,
+                status: user.status,
                 active: user.isActive,
+                locked: user.lockout.isLocked(at: context.now),
+                secondFactor: user.secondFactor,
                 lastSignIn: user.lastSignInAt.map { JST.format($0) + (user.lastSignInIP.map { " (\($0))" } ?? "") },
                 isSelf: user.id == context.userID
             )
@@ -80,8 +87,8 @@ struct UsersController {
         )
     }
 
-    @Sendable func create(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let form = try request.content.decode(CreateForm.self)
+    @Sendable func invite(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let form = try request.content.decode(InviteForm.self)
         let email: EmailAddress
         let name: DisplayName
         guard let role = Role(rawValue: form.role ?? "") else {
@@ -90,32 +97,55 @@ struct UsersController {
         do {
             email = try EmailAddress(form.email ?? "")
             name = try DisplayName(form.name ?? "")
-            try PasswordPolicy().check(form.password ?? "")
         } catch {
             return try await render(request, context, status: .unprocessableEntity, error: "error.\(error.reason)")
         }
         if try await context.db.query(UserRecord.self).filter(\.$email == email.rawValue).first() != nil {
             return try await render(request, context, status: .conflict, error: "error.email_taken")
         }
-        let hash = try await SignIn(request: request).hash(form.password ?? "")
         try await context.db.transaction { tx in
-            let user = try await UserProvisioning.create(
+            _ = try await InvitationController.invite(
                 tx,
-                services: context.services,
+                context: context,
                 email: email,
                 name: name.rawValue,
-                role: role,
-                passwordHash: hash
-            )
-            try await context.audit(
-                tx,
-                action: "user.create",
-                targetType: "user",
-                targetID: user.id!.uuidString,
-                details: ["email": email.rawValue, "role": role.rawValue]
+                role: role
             )
         }
-        return request.redirect(to: "/settings/users?notice=created", redirectType: .normal)
+        return request.redirect(to: "/settings/users?notice=invited", redirectType: .normal)
+    }
+
+    @Sendable func unlock(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let user = try await context.find(UserRecord.self, parameter: "userID", in: request)
+        var lockout = user.lockout
+        lockout.reset()
+        user.lockout = lockout
+        try await context.db.transaction { tx in
+            try await tx.update(user)
+            try await context.audit(
+                tx,
+                action: "user.unlock",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                details: ["email": user.email]
+            )
+        }
+        return request.redirect(to: "/settings/users?notice=updated", redirectType: .normal)
+    }
+
+    @Sendable func endSessions(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let user = try await context.find(UserRecord.self, parameter: "userID", in: request)
+        try await context.db.transaction { tx in
+            try await tx.query(SessionRecord.self).filter(\.$userID == user.id!).delete()
+            try await context.audit(
+                tx,
+                action: "session.end_all",
+                targetType: "user",
+                targetID: user.id!.uuidString,
+                details: ["email": user.email]
+            )
+        }
+        return request.redirect(to: "/settings/users?notice=updated", redirectType: .normal)
     }
 
     @Sendable func changeRole(_ request: Request, _ context: TenantContext) async throws -> Response {

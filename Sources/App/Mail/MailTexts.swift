@@ -1,0 +1,67 @@
+import Domain
+import Foundation
+
+/// The texts of Akinai's own mails, Japanese first with English below.
+enum MailTexts {
+    static func emailCode(code: String) -> String {
+        """
+        Akinai へのログイン確認コードです。
+
+            \(code)
+
+        このコードの有効期限は10分間で、一度だけ使えます。
+        心当たりがない場合は、パスワードが第三者に知られている可能性があります。管理者にご連絡ください。
+
+        ---
+        Your Akinai sign-in code is \(code). It is valid for 10 minutes and can be used once.
+        If you did not try to sign in, someone may know your password: tell your administrator.
+        """
+    }
+
+    static func invitation(shop: String, inviter: String, link: String, expires: Date) -> String {
+        """
+        \(shop) の Akinai に招待されました（招待者: \(inviter)）。
+
+        次のリンクを開いて、ご自身のパスワードを設定してください。
+        \(link)
+
+        このリンクは \(JST.format(expires)) まで有効で、一度だけ使えます。
+        心当たりがない場合は、このメールを破棄してください。
+
+        ---
+        You have been invited to \(shop) on Akinai by \(inviter). Open the link above to choose your password.
+        It works once, until \(JST.format(expires)).
+        """
+    }
+
+    static func passwordReset(link: String, expires: Date) -> String {
+        """
+        パスワード再設定のご依頼を受け付けました。
+
+        次のリンクを開いて、新しいパスワードを設定してください。
+        \(link)
+
+        このリンクは \(JST.format(expires)) まで（60分間）有効で、一度だけ使えます。
+        ご依頼に心当たりがない場合は、このメールを破棄してください。パスワードは変更されません。
+
+        ---
+        Open the link above to choose a new password. It works once, until \(JST.format(expires)).
+        If you did not ask for this, ignore this mail: your password stays as it is.
+        """
+    }
+
+    static func passwordChanged(email: String, at date: Date, ip: String) -> String {
+        """
+        Akinai アカウント（\(email)）のパスワードが変更されました。
+
+        日時: \(JST.format(date))
+        IPアドレス: \(ip)
+
+        心当たりがない場合は、直ちに管理者にご連絡ください。
+
+        ---
+        The password of your Akinai account \(email) was changed at \(JST.format(date)) from \(ip).
+        If this was not you, tell your administrator at once.
+        """
+    }
+}

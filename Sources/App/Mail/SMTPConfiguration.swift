@@ -1,0 +1,52 @@
+import Foundation
+
+/// Where and how to reach the SMTP server, from `AKINAI_SMTP_URL`.
+///
+/// - `smtp://host:port` — plain, upgraded with STARTTLS when the server offers it;
+/// - `smtp+starttls://host:port` — STARTTLS required;
+/// - `smtps://host:port` — TLS from the first byte.
+/// `user:password@` adds AUTH PLAIN (or LOGIN), which is sent only over TLS or to a loopback address.
+/// `?from=` sets the sender (default `noreply@<host>`).
+public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
+    /// How TLS is used.
+    public enum Security: String, Sendable {
+        case opportunistic
+        case startTLS
+        case implicitTLS
+    }
+
+    public var host: String
+    public var port: Int
+    public var security: Security
+    public var username: String?
+    public var password: String?
+    public var from: String
+    /// The name sent with EHLO.
+    public var heloName: String
+
+    public struct URLError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(url raw: String) throws {
+        guard let components = URLComponents(string: raw), let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty
+        else { throw URLError(description: "AKINAI_SMTP_URL must look like smtp://host:port") }
+        switch scheme {
+        case "smtp": security = .opportunistic
+        case "smtp+starttls": security = .startTLS
+        case "smtps": security = .implicitTLS
+        default: throw URLError(description: "AKINAI_SMTP_URL scheme must be smtp, smtp+starttls or smtps")
+        }
+        self.host = host
+        self.port = components.port ?? (security == .implicitTLS ? 465 : 25)
+        self.username = components.user?.removingPercentEncoding
+        self.password = components.password?.removingPercentEncoding
+        self.from = components.queryItems?.first { $0.name == "from" }?.value ?? "noreply@\(host)"
+        self.heloName = "akinai.localdomain"
+    }
+
+    public var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
+
+    public var description: String { "SMTP \(host):\(port) (\(security.rawValue))" }
+}

@@ -1,0 +1,2 @@
+// Debian: apt-get install libqrencode-dev
+#include <qrencode.h>
