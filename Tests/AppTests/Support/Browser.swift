@@ -46,7 +46,14 @@ final class Browser: @unchecked Sendable {
             if let csrf {
                 token = csrf
             } else {
-                token = try await get(path.hasPrefix("/login") ? "/login" : "/").hidden("_csrf")
+                // The dashboard's forms carry the session's token; a session part-way through signing in is
+                // sent to the page of its step, whose forms carry it too.
+                var page = try await get("/")
+                if let location = page.location, page.status == .seeOther, !location.hasPrefix("/login?") {
+                    page = try await get(location)
+                }
+                if path.hasPrefix("/login"), page.hidden("_csrf") == nil { page = try await get("/login") }
+                token = page.hidden("_csrf")
             }
             all.append(("_csrf", token ?? ""))
         }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Independent tools the tests check Akinai against: pyotp for TOTP, aiosmtpd as the mail server.
+/// `scripts/test` installs them into `.venv` and sets `AKINAI_TEST_PYTHON`.
+enum ExternalTools {
+    static var python: String {
+        if let configured = ProcessInfo.processInfo.environment["AKINAI_TEST_PYTHON"] { return configured }
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        let venv = url.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
+    }
+
+    /// Runs `python3 -c script args…` and returns its standard output, trimmed.
+    static func python(_ script: String, _ arguments: [String] = []) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script] + arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let problem = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ToolError(description: "python failed: " + String(decoding: problem, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The code pyotp computes for an `otpauth://` URI at a moment.
+    static func pyotpCode(uri: String, at date: Date) throws -> String {
+        try python(
+            "import sys, pyotp; print(pyotp.parse_uri(sys.argv[1]).at(int(sys.argv[2])))",
+            [uri, String(Int(date.timeIntervalSince1970))]
+        )
+    }
+
+    struct ToolError: Error, CustomStringConvertible {
+        let description: String
+    }
+}
+
+/// An aiosmtpd server on a loopback port that stores what it receives in a maildir.
+final class SMTPSink: @unchecked Sendable {
+    let port: Int
+    let maildir: String
+    private let process: Process
+
+    init() throws {
+        port = Int.random(in: 30000..<60000)
+        maildir = NSTemporaryDirectory() + "akinai-maildir-" + UUID().uuidString
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: ExternalTools.python)
+        process.arguments = [
+            "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until it accepts connections.
+        for _ in 0..<100 {
+            if (try? ExternalTools.python(
+                "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
+                [String(port)]
+            )) != nil {
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw ExternalTools.ToolError(description: "aiosmtpd did not start")
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: maildir)
+    }
+
+    /// One received message.
+    struct Message {
+        let to: String
+        let subject: String
+        let body: String
+    }
+
+    /// Every message received, decoded with Python's own `email` package.
+    func messages() throws -> [Message] {
+        let script = """
+            import json, mailbox, sys
+            from email import policy
+            from email.parser import BytesParser
+            out = []
+            box = mailbox.Maildir(sys.argv[1], factory=None, create=False)
+            for key in sorted(box.keys()):
+                msg = BytesParser(policy=policy.default).parsebytes(box.get_bytes(key))
+                out.append({"to": str(msg["To"]), "subject": str(msg["Subject"]), "body": msg.get_content()})
+            print(json.dumps(out))
+            """
+        guard FileManager.default.fileExists(atPath: maildir) else { return [] }
+        let json = try ExternalTools.python(script, [maildir])
+        let decoded = try JSONDecoder().decode([[String: String]].self, from: Data(json.utf8))
+        return decoded.map { Message(to: $0["to"] ?? "", subject: $0["subject"] ?? "", body: $0["body"] ?? "") }
+    }
+
+    /// The path of the first link in the newest message to `address`.
+    func link(to address: String) throws -> String? {
+        guard let body = try messages().last(where: { $0.to == address })?.body,
+            let range = body.range(of: "https?://[^\\s]+", options: .regularExpression),
+            let url = URL(string: String(body[range]))
+        else { return nil }
+        return url.path
+    }
+}
