@@ -28,7 +28,8 @@ enum Entrypoint {
                 try await configure(app, config: config, startWorkers: command == nil || command == "serve")
                 try await app.execute()
             } catch {
-                app.logger.report(error: error)
+                // Printed whatever the log level: the operator needs to see why a command failed.
+                FileHandle.standardError.write(Data("akinai: \(error)\n".utf8))
                 try? await app.asyncShutdown()
                 exit(1)
             }

@@ -9,6 +9,7 @@ enum Commands {
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(OperatorCommands(), as: "operator")
     }
 }
 

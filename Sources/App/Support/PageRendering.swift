@@ -73,6 +73,11 @@ enum Pages {
                 )
                 settingsNav = settings.map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
             }
+            if context.isOperator {
+                nav.append(
+                    NavItem(href: "/operator/mail", label: table["nav.operator"] ?? "", active: isActive("/operator"))
+                )
+            }
         }
         let pageContext = PageContext(
             t: templateTable,

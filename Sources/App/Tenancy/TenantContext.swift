@@ -14,6 +14,8 @@ public struct TenantContext: Sendable {
     public let tenantID: UUID
     public let tenantCode: String
     public let tenantName: String
+    /// Whether this is the operator tenant, whose admins run the instance.
+    let isOperator: Bool
     public let userID: UUID
     public let userEmail: String
     public let permissions: Permissions

@@ -17,16 +17,24 @@ enum TenantProvisioning {
         name rawName: String,
         adminEmail: String,
         adminPassword: String,
-        adminName: String = "管理者"
+        adminName: String = "管理者",
+        kind: String = "shop"
     ) async throws -> TenantRecord {
         let code: TenantCode
         let name: DisplayName
         let email: EmailAddress
-        do {
+        do throws(FieldError) {
             code = try TenantCode(rawCode)
             name = try DisplayName(rawName)
             email = try EmailAddress(adminEmail)
-            try PasswordPolicy().check(adminPassword)
+            if kind == "shop", code.rawValue == OperatorDirectory.operatorCode {
+                throw FieldError(field: "code", reason: "tenant_code_reserved")
+            }
+            try PasswordPolicy().check(
+                adminPassword,
+                context: .init(tenantCode: code.rawValue, shopName: name.rawValue, emailLocalPart: email.localPart),
+                isCommon: services.commonPasswords.contains
+            )
         } catch {
             throw ProvisioningError(description: "\(error.field): \(Localization.text("error.\(error.reason)", .en))")
         }
@@ -36,6 +44,7 @@ enum TenantProvisioning {
         let hash = try services.passwordHasher.hash(adminPassword)
         let now = services.clock()
         let tenant = TenantRecord(code: code.rawValue, name: name.rawValue, createdAt: now)
+        tenant.kind = kind
         try await services.transactor.run(on: db) { tx in
             try await tenant.create(on: tx)
             let tdb = services.tenantDatabase(tenant.id!, on: tx)

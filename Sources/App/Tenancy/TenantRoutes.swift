@@ -17,10 +17,13 @@ struct TenantRoutes {
         requires module: Module?,
         _ access: Access,
         stages: Set<SessionStage> = [.active],
+        operatorOnly: Bool = false,
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
         let route = builder.on(method, path) { request async throws -> Response in
             guard let context = request.tenantContext else { throw AppError.unauthorized }
+            // Operator pages do not exist for shops.
+            if operatorOnly, !context.isOperator { throw AppError.notFound }
             guard stages.contains(context.stage) else {
                 // A session part-way through signing in may only finish that step.
                 return request.redirect(to: context.stage.path, redirectType: .normal)
@@ -63,6 +66,15 @@ struct TenantRoutes {
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
         on(.POST, path, requires: module, access, stages: stages, use: handler)
+    }
+
+    /// A route of the operator console: operator tenant admins only; a 404 for everyone else.
+    @discardableResult
+    func operatorGet<R: AsyncResponseEncodable>(
+        _ path: PathComponent...,
+        use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
+    ) -> Route {
+        on(.GET, path, requires: .settings, .read, operatorOnly: true, use: handler)
     }
 
     func grouped(_ path: PathComponent...) -> TenantRoutes {

@@ -65,6 +65,7 @@ import Vapor
                 tenantID: shop.id,
                 tenantCode: shop.code,
                 tenantName: shop.name,
+                isOperator: false,
                 userID: admin.id!,
                 userEmail: admin.email,
                 permissions: admin.permissions,

@@ -33,6 +33,7 @@ import Vapor
                 "userID": aStaff.id!.uuidString,
                 "tokenID": aTokenRecord.id!.uuidString,
                 "sessionID": aSession.id!.uuidString,
+                "name": "mail.eml",
             ]
             let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix]
 
