@@ -22,8 +22,12 @@ struct SMTPClient: Sendable {
 
     func send(_ mail: OutgoingMail, messageID: String, date: Date) async throws {
         let handler = ReplyHandler()
-        let tlsContext = try NIOSSLContext(configuration: .makeClientConfiguration())
-        let host = configuration.host
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let caFile = configuration.caFile { tls.trustRoots = .file(caFile) }
+        let tlsContext = try NIOSSLContext(configuration: tls)
+        // SNI and name checks need a DNS name; an IP address is checked by its certificate chain only.
+        let host: String? = configuration.hostIsIPAddress ? nil : configuration.host
         let implicitTLS = configuration.security == .implicitTLS
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
@@ -65,7 +69,7 @@ struct SMTPClient: Sendable {
             guard offersTLS else { throw SMTPError(description: "the server does not offer STARTTLS") }
             try await session.command("STARTTLS", expect: [220])
             let channel = session.channel
-            let host = configuration.host
+            let host: String? = configuration.hostIsIPAddress ? nil : configuration.host
             try await channel.eventLoop.submit {
                 let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
@@ -185,6 +189,14 @@ struct SMTPClient: Sendable {
                 if !self.ready.isEmpty { return loop.makeCompletedFuture(self.ready.removeFirst()) }
                 let promise = loop.makePromise(of: Reply.self)
                 self.waiting.append(promise)
+                // A server that stops answering must not hold a worker forever.
+                let timeout = loop.scheduleTask(in: .seconds(60)) {
+                    if let index = self.waiting.firstIndex(where: { $0.futureResult === promise.futureResult }) {
+                        self.waiting.remove(at: index)
+                        promise.fail(SMTPError(description: "the SMTP server did not answer within 60 s"))
+                    }
+                }
+                promise.futureResult.whenComplete { _ in timeout.cancel() }
                 return promise.futureResult
             }
         }

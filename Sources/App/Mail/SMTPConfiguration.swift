@@ -6,7 +6,8 @@ import Foundation
 /// - `smtp+starttls://host:port` — STARTTLS required;
 /// - `smtps://host:port` — TLS from the first byte.
 /// `user:password@` adds AUTH PLAIN (or LOGIN), which is sent only over TLS or to a loopback address.
-/// `?from=` sets the sender (default `noreply@<host>`).
+/// `?from=` sets the sender (default `noreply@<host>`); `?ca=/path/ca.pem` trusts that CA for the server's
+/// certificate instead of the system's roots (for a private mail relay).
 public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// How TLS is used.
     public enum Security: String, Sendable {
@@ -23,6 +24,8 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var from: String
     /// The name sent with EHLO.
     public var heloName: String
+    /// A PEM file of CA certificates to trust instead of the system's.
+    public var caFile: String?
 
     public struct URLError: Error, CustomStringConvertible {
         public let description: String
@@ -44,6 +47,11 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.password = components.password?.removingPercentEncoding
         self.from = components.queryItems?.first { $0.name == "from" }?.value ?? "noreply@\(host)"
         self.heloName = "akinai.localdomain"
+        self.caFile = components.queryItems?.first { $0.name == "ca" }?.value
+    }
+
+    public var hostIsIPAddress: Bool {
+        host.contains(":") || host.split(separator: ".").allSatisfy { Int($0) != nil }
     }
 
     public var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }

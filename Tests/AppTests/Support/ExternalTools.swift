@@ -50,14 +50,25 @@ final class SMTPSink: @unchecked Sendable {
     let maildir: String
     private let process: Process
 
+    static let script = """
+        import os, sys, time
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Mailbox
+        controller = Controller(Mailbox(sys.argv[2]), hostname="127.0.0.1", port=int(sys.argv[1]))
+        controller.start()
+        # Never outlive the test process, nor two minutes.
+        parent, started = os.getppid(), time.time()
+        while os.getppid() == parent and time.time() - started < 120:
+            time.sleep(0.2)
+        os._exit(0)
+        """
+
     init() throws {
         port = Int.random(in: 30000..<60000)
         maildir = NSTemporaryDirectory() + "akinai-maildir-" + UUID().uuidString
         process = Process()
         process.executableURL = URL(fileURLWithPath: ExternalTools.python)
-        process.arguments = [
-            "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir,
-        ]
+        process.arguments = ["-c", Self.script, String(port), maildir]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -77,7 +88,8 @@ final class SMTPSink: @unchecked Sendable {
     deinit { stop() }
 
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: maildir)
     }
 
@@ -115,4 +127,85 @@ final class SMTPSink: @unchecked Sendable {
         else { return nil }
         return url.path
     }
+}
+
+/// An aiosmtpd server that insists on STARTTLS and AUTH, with a certificate made for the test.
+final class SecureSMTPSink: @unchecked Sendable {
+    let port: Int
+    let directory: String
+    let received: String
+    private let process: Process
+
+    static let script = """
+        import os, sys, time, ssl
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+        port, cert, key, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with open(out, "a") as f:
+                    f.write("TLS=%s AUTH=%s TO=%s\\n" % (session.ssl is not None, session.authenticated, ",".join(envelope.rcpt_tos)))
+                return "250 OK"
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == b"mailer" and auth_data.password == b"s3cret pass"
+            return AuthResult(success=ok, handled=False)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=context,
+            require_starttls=True, auth_required=True, auth_require_tls=True, authenticator=authenticator)
+        controller.start()
+        # Never outlive the test process, nor two minutes.
+        parent, started = os.getppid(), time.time()
+        while os.getppid() == parent and time.time() - started < 120:
+            time.sleep(0.2)
+        os._exit(0)
+        """
+
+    init() throws {
+        port = Int.random(in: 30000..<60000)
+        directory = NSTemporaryDirectory() + "akinai-tls-" + UUID().uuidString
+        received = directory + "/received.txt"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", directory + "/key.pem", "-out",
+            directory + "/cert.pem", "-days", "1", "-subj", "/CN=localhost", "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: ExternalTools.python)
+        process.arguments = [
+            "-c", Self.script, String(port), directory + "/cert.pem", directory + "/key.pem", received,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if (try? ExternalTools.python(
+                "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
+                [String(port)]
+            )) != nil {
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw ExternalTools.ToolError(description: "aiosmtpd with TLS did not start")
+    }
+
+    var certificate: String { directory + "/cert.pem" }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    deinit { stop() }
+
+    var log: String { (try? String(contentsOfFile: received, encoding: .utf8)) ?? "" }
 }
