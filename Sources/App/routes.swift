@@ -45,4 +45,6 @@ func routes(_ app: Application) throws {
 
     let api = TenantRoutes(builder: app.grouped("api", "v1").grouped(BearerAuthenticator()))
     MeController().register(api: api)
+    CatalogAPIController().register(api: api)
+    InventoryAPIController().register(api: api)
 }

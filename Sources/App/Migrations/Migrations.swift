@@ -18,5 +18,8 @@ enum MigrationList {
         CreateOutbox(),
         CreateRateLimits(),
         AddKindToTenants(),
+        CreateCatalog(),
+        CreateStock(),
+        AddShopSettings(),
     ]
 }

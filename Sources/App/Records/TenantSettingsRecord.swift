@@ -13,6 +13,8 @@ public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable
     @Field(key: "tenant_id") public var tenantID: UUID
     @Field(key: "security") public var security: String
     @Field(key: "updated_at") public var updatedAt: Date
+    /// `ShopSettings` as JSON.
+    @Field(key: "shop") public var shop: String
 
     public init() {}
 
@@ -21,6 +23,7 @@ public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable
         self.tenantID = tenantID
         self.security = Self.encode(settings)
         self.updatedAt = now
+        self.shop = "{}"
     }
 
     var settings: SecuritySettings {
@@ -34,7 +37,37 @@ public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable
     }
 }
 
+/// A shop's operational settings (as opposed to security settings).
+public struct ShopSettings: Codable, Sendable, Equatable {
+    /// Where reorder-point alerts go.
+    public var reorderAlertEmail: String?
+
+    public init(reorderAlertEmail: String? = nil) {
+        self.reorderAlertEmail = reorderAlertEmail
+    }
+}
+
 extension TenantDatabase {
+    /// The shop's operational settings.
+    public func shopSettings() async throws -> ShopSettings {
+        guard let raw = try await query(TenantSettingsRecord.self).first()?.shop else { return ShopSettings() }
+        return (try? JSONDecoder().decode(ShopSettings.self, from: Data(raw.utf8))) ?? ShopSettings()
+    }
+
+    /// Saves the shop's operational settings.
+    public func saveShopSettings(_ settings: ShopSettings, now: Date) async throws {
+        let text = String(data: try JSONEncoder().encode(settings), encoding: .utf8) ?? "{}"
+        if let record = try await query(TenantSettingsRecord.self).first() {
+            record.shop = text
+            record.updatedAt = now
+            try await update(record)
+        } else {
+            let record = TenantSettingsRecord(tenantID: tenantID, settings: SecuritySettings(), now: now)
+            record.shop = text
+            try await create(record)
+        }
+    }
+
     /// The tenant's security settings (defaults when none were saved).
     public func securitySettings() async throws -> SecuritySettings {
         try await query(TenantSettingsRecord.self).first()?.settings ?? SecuritySettings()

@@ -26,6 +26,23 @@ import Vapor
                 try await app.akinai.tenantDatabase(a.id, on: app.db).query(APITokenRecord.self).first()
             )
             try await Browser(app).signIn(tenant: a.code, email: aStaff.email, password: "another long password 1")
+            try await app.makeProduct(
+                a,
+                ProductInput(
+                    code: "A-PRODUCT",
+                    name: "甲の商品",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [ReservationConcurrencyTests.plain("A-SKU")]
+                )
+            )
+            let aSKU = try await app.sku(a, "A-SKU")
+            let aWarehouse = try await app.stock(a).defaultWarehouse()
+            try await app.stock(a).move(sku: aSKU, warehouseID: aWarehouse.id!, kind: .receipt, quantity: 5)
+            try await app.stock(a).reserve(
+                reference: "A-ORDER-1",
+                lines: [ReservationLine(skuID: aSKU.id!, quantity: 1)]
+            )
             let aSession = try #require(
                 try await app.akinai.tenantDatabase(a.id, on: app.db).query(SessionRecord.self).first()
             )
@@ -34,8 +51,10 @@ import Vapor
                 "tokenID": aTokenRecord.id!.uuidString,
                 "sessionID": aSession.id!.uuidString,
                 "name": "mail.eml",
+                "skuID": aSKU.id!.uuidString,
+                "reference": "A-ORDER-1",
             ]
-            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix]
+            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品"]
 
             let bAdmin = try #require(try await app.user(b, email: b.adminEmail))
             let bToken = try await app.makeToken(tenant: b, userID: bAdmin.id!, scopes: APITokenIssuer.allScopes)
@@ -106,6 +125,7 @@ import Vapor
             )
             #expect(tokenAfter.revokedAt == nil)
             #expect(try await app.akinai.tenantDatabase(a.id, on: app.db).find(SessionRecord.self, aSession.id) != nil)
+            #expect(try await app.stock(a).figures([aSKU.id!])[aSKU.id!] == StockFigures(onHand: 5, reserved: 1))
             let verdict = try await AuditLog.verify(app.akinai.tenantDatabase(a.id, on: app.db))
             #expect(verdict == .intact(count: aEventsBefore), "nothing was added to tenant A's trail")
         }

@@ -15,6 +15,80 @@ enum OpenAPIDocument {
           "servers": [{ "url": "/" }],
           "security": [{ "bearer": [] }],
           "paths": {
+            "/api/v1/products": {
+              "get": {
+                "operationId": "listProducts", "summary": "Products with their SKUs, searched, sorted and paginated",
+                "parameters": [
+                  { "name": "q", "in": "query", "schema": { "type": "string" } },
+                  { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+                  { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } },
+                  { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["code", "name", "-created"] } }
+                ],
+                "responses": { "200": { "description": "A page of products" }, "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" } }
+              },
+              "post": {
+                "operationId": "createProduct", "summary": "Create a product with its SKUs, set compositions and channel listings",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProductInput" } } } },
+                "responses": { "201": { "description": "Created" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/skus": {
+              "get": {
+                "operationId": "listSKUs", "summary": "SKUs with available stock; q matches code, variant or JAN",
+                "parameters": [
+                  { "name": "q", "in": "query", "schema": { "type": "string" } },
+                  { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+                  { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }
+                ],
+                "responses": { "200": { "description": "A page of SKUs" }, "401": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/skus/{skuID}": {
+              "get": {
+                "operationId": "getSKU", "summary": "One SKU",
+                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "responses": { "200": { "description": "The SKU" }, "404": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/stock/{skuID}": {
+              "get": {
+                "operationId": "getStock", "summary": "On hand, reserved and available of a SKU (sets: derived availability)",
+                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "responses": { "200": { "description": "Stock figures" }, "404": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/stock/movements": {
+              "post": {
+                "operationId": "createMovement", "summary": "A receipt, or an adjustment with its reason, recorded in the ledger",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["sku", "kind", "quantity"],
+                  "properties": { "sku": { "type": "string" }, "kind": { "type": "string", "enum": ["receipt", "adjustment"] }, "quantity": { "type": "integer" }, "reason": { "type": "string" } } } } } },
+                "responses": { "201": { "description": "The new figures" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/reservations": {
+              "post": {
+                "operationId": "reserve", "summary": "Reserve every line of an order (sets as their components) or nothing; idempotent per reference",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["reference", "lines"],
+                  "properties": { "reference": { "type": "string" }, "lines": { "type": "array", "items": { "type": "object", "required": ["sku", "quantity"], "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1 } } } } } } } } },
+                "responses": { "201": { "description": "Reserved" }, "409": { "description": "Not enough stock (code insufficient_stock)" }, "422": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/reservations/{reference}/release": {
+              "post": {
+                "operationId": "releaseReservation", "summary": "Give a held reservation's stock back",
+                "parameters": [{ "name": "reference", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": { "200": { "description": "Released" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" } }
+              }
+            },
+            "/api/v1/reservations/{reference}/commit": {
+              "post": {
+                "operationId": "commitReservation", "summary": "The reserved goods shipped",
+                "parameters": [{ "name": "reference", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": { "200": { "description": "Committed" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" } }
+              }
+            },
             "/api/v1/me": {
               "get": {
                 "operationId": "getMe",
@@ -49,6 +123,22 @@ enum OpenAPIDocument {
                     "required": ["code", "message"],
                     "properties": { "code": { "type": "string" }, "message": { "type": "string" } }
                   }
+                }
+              },
+              "ProductInput": {
+                "type": "object",
+                "required": ["code", "name", "skus"],
+                "properties": {
+                  "code": { "type": "string" }, "name": { "type": "string" }, "supplier": { "type": "string" },
+                  "labels": { "type": "array", "items": { "type": "string" } },
+                  "skus": { "type": "array", "items": { "type": "object", "required": ["code", "price"], "properties": {
+                    "code": { "type": "string" }, "variant": { "type": "string" }, "jan": { "type": "string" },
+                    "price": { "type": "integer" }, "taxClass": { "type": "string", "enum": ["standard", "reduced"] },
+                    "sizeClass": { "type": "string" }, "coolType": { "type": "string", "enum": ["ambient", "chilled", "frozen"] },
+                    "reorderPoint": { "type": "integer" },
+                    "components": { "type": "array", "items": { "type": "object", "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer" } } } },
+                    "listings": { "type": "array", "items": { "type": "object", "properties": { "channel": { "type": "string" }, "itemCode": { "type": "string" }, "rule": { "type": "string" } } } }
+                  } } }
                 }
               },
               "Me": {

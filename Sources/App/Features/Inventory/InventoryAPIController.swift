@@ -1,0 +1,173 @@
+import Domain
+import FluentKit
+import Vapor
+
+/// `/api/v1/stock` and `/api/v1/reservations`: stock figures, movements and oversell-proof reservations.
+struct InventoryAPIController {
+    /// A stock movement request: a receipt, or an adjustment with its reason.
+    struct MovementInput: Content {
+        var sku: String
+        var kind: String
+        var quantity: Int
+        var reason: String?
+        var warehouse: String?
+    }
+
+    /// A reservation request.
+    struct ReservationInput: Content {
+        struct Line: Content {
+            var sku: String
+            var quantity: Int
+        }
+        var reference: String
+        var lines: [Line]
+    }
+
+    /// One SKU's stock.
+    struct StockResponse: Content {
+        let sku: String
+        let onHand: Int
+        let reserved: Int
+        let available: Int
+    }
+
+    /// A reservation.
+    struct ReservationResponse: Content {
+        let reference: String
+        let status: String
+    }
+
+    func register(api: TenantRoutes) {
+        api.get("stock", ":skuID", requires: .inventory, .read, use: stock)
+        api.post("stock", "movements", requires: .inventory, .write, use: movement)
+        api.post("reservations", requires: .inventory, .write, use: reserve)
+        api.post("reservations", ":reference", "release", requires: .inventory, .write) {
+            try await settle($0, $1, commit: false)
+        }
+        api.post("reservations", ":reference", "commit", requires: .inventory, .write) {
+            try await settle($0, $1, commit: true)
+        }
+    }
+
+    private func stockService(_ context: TenantContext) -> Stock {
+        Stock(tdb: context.db, services: context.services, actor: context.actor)
+    }
+
+    @Sendable func stock(_ request: Request, _ context: TenantContext) async throws -> StockResponse {
+        let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
+        let service = stockService(context)
+        let figures = sku.isSet ? StockFigures() : (try await service.figures([sku.id!])[sku.id!] ?? StockFigures())
+        let available = try await service.available([sku])[sku.id!] ?? 0
+        return StockResponse(sku: sku.code, onHand: figures.onHand, reserved: figures.reserved, available: available)
+    }
+
+    @Sendable func movement(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let input = try request.content.decode(MovementInput.self)
+        guard let kind = MovementKind(rawValue: input.kind), [.receipt, .adjustment].contains(kind) else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.kind_invalid",
+                field: "kind"
+            )
+        }
+        let reason = (input.reason ?? "").trimmingCharacters(in: .whitespaces)
+        if kind == .adjustment, reason.isEmpty {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.reason_required",
+                field: "reason"
+            )
+        }
+        guard abs(input.quantity) <= 1_000_000, kind == .adjustment || input.quantity > 0 else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.quantity_invalid",
+                field: "quantity"
+            )
+        }
+        guard let sku = try await context.db.query(SKURecord.self).filter(\.$code == input.sku).first() else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.sku_unknown",
+                field: "sku"
+            )
+        }
+        let service = stockService(context)
+        let warehouse = try await service.defaultWarehouse()
+        do {
+            try await service.move(
+                sku: sku,
+                warehouseID: warehouse.id!,
+                kind: kind,
+                quantity: input.quantity,
+                reason: reason
+            )
+        } catch let error as StockError {
+            throw error.appError
+        }
+        let figures = try await service.figures([sku.id!])[sku.id!] ?? StockFigures()
+        let response = Response(status: .created)
+        try response.content.encode(
+            StockResponse(
+                sku: sku.code,
+                onHand: figures.onHand,
+                reserved: figures.reserved,
+                available: figures.available
+            )
+        )
+        return response
+    }
+
+    @Sendable func reserve(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let input = try request.content.decode(ReservationInput.self)
+        let reference = input.reference.trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(reference.count), !input.lines.isEmpty, input.lines.count <= 500 else {
+            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.reservation_invalid")
+        }
+        let codes = Array(Set(input.lines.map(\.sku)))
+        let skus = try await context.db.query(SKURecord.self).filter(\.$code ~~ codes).all()
+        let byCode = Dictionary(uniqueKeysWithValues: skus.map { ($0.code, $0.id!) })
+        var lines: [ReservationLine] = []
+        for (index, line) in input.lines.enumerated() {
+            guard let id = byCode[line.sku] else {
+                throw AppError(
+                    .unprocessableEntity,
+                    code: "validation_failed",
+                    messageKey: "error.sku_unknown",
+                    field: "lines[\(index)].sku"
+                )
+            }
+            lines.append(ReservationLine(skuID: id, quantity: line.quantity))
+        }
+        do {
+            let reservation = try await stockService(context).reserve(reference: reference, lines: lines)
+            let response = Response(status: .created)
+            try response.content.encode(
+                ReservationResponse(reference: reservation.reference, status: reservation.status)
+            )
+            return response
+        } catch let error as StockError {
+            throw error.appError
+        }
+    }
+
+    func settle(_ request: Request, _ context: TenantContext, commit: Bool) async throws -> ReservationResponse {
+        guard let reference = request.parameters.get("reference"),
+            try await context.db.query(ReservationRecord.self).filter(\.$reference == reference).first() != nil
+        else { throw AppError.notFound }
+        do {
+            if commit {
+                try await stockService(context).commit(reference: reference)
+            } else {
+                try await stockService(context).release(reference: reference)
+            }
+        } catch let error as StockError {
+            throw error.appError
+        }
+        return ReservationResponse(reference: reference, status: commit ? "committed" : "released")
+    }
+}

@@ -1,0 +1,366 @@
+import Domain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Every change of stock goes through here: a ledger entry and the figures it changes, in one transaction,
+/// followed by the channel stock and reorder alerts that depend on them.
+///
+/// Reservation is oversell-proof under any concurrency: each component's row is decremented by one
+/// conditional `UPDATE … WHERE on_hand - reserved >= n RETURNING`, in SKU order. On PostgreSQL the row lock
+/// makes a concurrent reservation wait and then re-check the condition; on SQLite transactions run one at a
+/// time. A line that does not fit rolls back the whole order.
+struct Stock: Sendable {
+    let tdb: TenantDatabase
+    let services: AppServices
+    let actor: AuditActor
+
+    private var now: Date { services.clock() }
+
+    /// The tenant's default warehouse, created on first use.
+    func defaultWarehouse() async throws -> WarehouseRecord {
+        if let existing = try await tdb.query(WarehouseRecord.self).filter(\.$isDefault == true).first() {
+            return existing
+        }
+        let warehouse = WarehouseRecord(tenantID: tdb.tenantID, code: "main", name: "本倉庫", isDefault: true, now: now)
+        try await tdb.create(warehouse)
+        return warehouse
+    }
+
+    // MARK: Movements
+
+    /// Records a movement of `quantity` (signed for adjustments and stock-takes) and applies it to the figures.
+    /// On hand never goes below zero, nor below what is reserved for anything but a stock-take.
+    func move(
+        sku: SKURecord,
+        warehouseID: UUID,
+        kind: MovementKind,
+        quantity: Int,
+        reference: String = "",
+        reason: String = ""
+    ) async throws {
+        guard !sku.isSet else { throw StockError.invalidComposition }
+        guard quantity != 0 || kind == .stockTake else { throw StockError.invalidQuantity }
+        let (onHandDelta, reservedDelta) = kind.deltas(quantity)
+        try await tdb.transaction { tx in
+            let sql = tx.db as! any SQLDatabase
+            let stamp = now
+            // Make sure the row exists, then change it only if the result stays valid.
+            try await sql.raw(
+                """
+                INSERT INTO stock_levels (id, tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at)
+                VALUES (\(bind: UUID()), \(bind: tx.tenantID), \(bind: sku.id!), \(bind: warehouseID), 0, 0, \(bind: stamp))
+                ON CONFLICT (tenant_id, sku_id, warehouse_id) DO NOTHING
+                """
+            ).run()
+            let floor: SQLQueryString = kind == .stockTake ? "0" : "reserved + \(bind: -reservedDelta)"
+            let rows = try await sql.raw(
+                """
+                UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandDelta), reserved = reserved + \(bind: reservedDelta),
+                    updated_at = \(bind: stamp)
+                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID)
+                  AND on_hand + \(bind: onHandDelta) >= 0 AND on_hand + \(bind: onHandDelta) >= \(floor)
+                  AND reserved + \(bind: reservedDelta) >= 0
+                RETURNING on_hand, reserved
+                """
+            ).all()
+            guard !rows.isEmpty else {
+                let level = try await level(tx, sku: sku.id!, warehouse: warehouseID)
+                throw StockError.insufficient(sku: sku.id!, requested: abs(quantity), available: level.available)
+            }
+            try await record(
+                tx,
+                sku: sku.id!,
+                warehouse: warehouseID,
+                kind: kind,
+                onHand: onHandDelta,
+                reserved: reservedDelta,
+                reference: reference,
+                reason: reason
+            )
+            try await afterChange(tx, skuIDs: [sku.id!])
+        }
+    }
+
+    /// A stock-take: the counted quantity replaces on hand, through an adjustment of the difference.
+    func count(sku: SKURecord, warehouseID: UUID, counted: Int, reference: String = "") async throws -> Int {
+        guard counted >= 0 else { throw StockError.invalidQuantity }
+        let current = try await level(tdb, sku: sku.id!, warehouse: warehouseID).onHand
+        let difference = counted - current
+        if difference != 0 {
+            try await move(
+                sku: sku,
+                warehouseID: warehouseID,
+                kind: .stockTake,
+                quantity: difference,
+                reference: reference,
+                reason: "棚卸"
+            )
+        }
+        return difference
+    }
+
+    // MARK: Reservations
+
+    /// Reserves every line of an order (sets as their components) or nothing. The same reference reserves once.
+    @discardableResult
+    func reserve(
+        reference: String,
+        lines: [ReservationLine],
+        warehouseID: UUID? = nil
+    ) async throws -> ReservationRecord {
+        let warehouse: UUID
+        if let warehouseID { warehouse = warehouseID } else { warehouse = try await defaultWarehouse().id! }
+        let components = try await setComponents(of: lines.map(\.skuID))
+        let needs = try SetProducts.expand(lines, components: components)
+        return try await tdb.transaction { tx in
+            if let existing = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first() {
+                return existing
+            }
+            let sql = tx.db as! any SQLDatabase
+            let stamp = now
+            for need in needs {
+                let rows = try await sql.raw(
+                    """
+                    UPDATE stock_levels SET reserved = reserved + \(bind: need.quantity), updated_at = \(bind: stamp)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse)
+                      AND on_hand - reserved >= \(bind: need.quantity)
+                    RETURNING reserved
+                    """
+                ).all()
+                guard !rows.isEmpty else {
+                    let available = try await level(tx, sku: need.sku, warehouse: warehouse).available
+                    throw StockError.insufficient(sku: need.sku, requested: need.quantity, available: available)
+                }
+                try await record(
+                    tx,
+                    sku: need.sku,
+                    warehouse: warehouse,
+                    kind: .reservation,
+                    onHand: 0,
+                    reserved: need.quantity,
+                    reference: reference,
+                    reason: ""
+                )
+            }
+            let reservation = ReservationRecord()
+            reservation.id = UUID()
+            reservation.reference = reference
+            reservation.status = "held"
+            reservation.lines = Self.encode(needs)
+            reservation.warehouseID = warehouse
+            reservation.createdAt = stamp
+            reservation.updatedAt = stamp
+            try await tx.create(reservation)
+            try await afterChange(tx, skuIDs: needs.map(\.sku))
+            return reservation
+        }
+    }
+
+    /// Gives a held reservation's stock back (the order was cancelled before shipping).
+    func release(reference: String) async throws {
+        try await settle(reference: reference, kind: .release)
+    }
+
+    /// The reserved goods shipped: on hand and reserved fall together.
+    func commit(reference: String) async throws {
+        try await settle(reference: reference, kind: .sale)
+    }
+
+    private func settle(reference: String, kind: MovementKind) async throws {
+        try await tdb.transaction { tx in
+            guard let reservation = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first()
+            else {
+                throw StockError.notReserved
+            }
+            guard reservation.status == "held" else { throw StockError.notReserved }
+            let sql = tx.db as! any SQLDatabase
+            let needs = Self.decode(reservation.lines)
+            let (onHandFactor, reservedFactor) = kind.deltas(1)
+            for need in needs {
+                try await sql.raw(
+                    """
+                    UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandFactor * need.quantity),
+                        reserved = reserved + \(bind: reservedFactor * need.quantity), updated_at = \(bind: now)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: reservation.warehouseID)
+                    """
+                ).run()
+                try await record(
+                    tx,
+                    sku: need.sku,
+                    warehouse: reservation.warehouseID,
+                    kind: kind,
+                    onHand: onHandFactor * need.quantity,
+                    reserved: reservedFactor * need.quantity,
+                    reference: reference,
+                    reason: ""
+                )
+            }
+            reservation.status = kind == .sale ? "committed" : "released"
+            reservation.updatedAt = now
+            try await tx.update(reservation)
+            try await afterChange(tx, skuIDs: needs.map(\.sku))
+        }
+    }
+
+    // MARK: Figures
+
+    /// Figures summed over warehouses, for plain SKUs.
+    func figures(_ skuIDs: [UUID], on db: TenantDatabase? = nil) async throws -> [UUID: StockFigures] {
+        guard !skuIDs.isEmpty else { return [:] }
+        let levels = try await (db ?? tdb).query(StockLevelRecord.self).filter(\.$skuID ~~ skuIDs).all()
+        var result: [UUID: StockFigures] = [:]
+        for level in levels {
+            result[level.skuID, default: StockFigures()].onHand += level.onHand
+            result[level.skuID, default: StockFigures()].reserved += level.reserved
+        }
+        return result
+    }
+
+    /// Available stock of SKUs, sets derived from their components.
+    func available(_ skus: [SKURecord], on db: TenantDatabase? = nil) async throws -> [UUID: Int] {
+        let db = db ?? tdb
+        let components = try await setComponents(of: skus.filter(\.isSet).map { $0.id! }, on: db)
+        let plainIDs = Set(skus.filter { !$0.isSet }.map { $0.id! } + components.values.flatMap { $0.map(\.sku) })
+        let figures = try await figures(Array(plainIDs), on: db)
+        var result: [UUID: Int] = [:]
+        for sku in skus {
+            if sku.isSet {
+                let parts = components[sku.id!] ?? []
+                result[sku.id!] = SetProducts.available(
+                    components: parts.map { (figures[$0.sku]?.available ?? 0, $0.quantity) }
+                )
+            } else {
+                result[sku.id!] = figures[sku.id!]?.available ?? 0
+            }
+        }
+        return result
+    }
+
+    /// Compares every stock row with the sum of its ledger; returns the rows that differ (and, with `repair`,
+    /// sets them to the ledger's figures).
+    func rebuild(
+        repair: Bool
+    ) async throws -> [(sku: UUID, warehouse: UUID, stored: StockFigures, ledger: StockFigures)] {
+        try await tdb.transaction { tx in
+            let movements = try await tx.query(StockMovementRecord.self).all()
+            var ledger: [String: StockFigures] = [:]
+            for m in movements {
+                let key = "\(m.skuID)|\(m.warehouseID)"
+                ledger[key, default: StockFigures()].onHand += m.onHandDelta
+                ledger[key, default: StockFigures()].reserved += m.reservedDelta
+            }
+            var differences: [(UUID, UUID, StockFigures, StockFigures)] = []
+            for level in try await tx.query(StockLevelRecord.self).all() {
+                let expected = ledger["\(level.skuID)|\(level.warehouseID)"] ?? StockFigures()
+                if expected != level.figures {
+                    differences.append((level.skuID, level.warehouseID, level.figures, expected))
+                    if repair {
+                        level.onHand = expected.onHand
+                        level.reserved = expected.reserved
+                        try await tx.update(level)
+                    }
+                }
+            }
+            return differences
+        }
+    }
+
+    // MARK: Helpers
+
+    private func level(_ db: TenantDatabase, sku: UUID, warehouse: UUID) async throws -> StockFigures {
+        try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse).first()?
+            .figures ?? StockFigures()
+    }
+
+    private func record(
+        _ tx: TenantDatabase,
+        sku: UUID,
+        warehouse: UUID,
+        kind: MovementKind,
+        onHand: Int,
+        reserved: Int,
+        reference: String,
+        reason: String
+    ) async throws {
+        let movement = StockMovementRecord()
+        movement.id = UUID()
+        movement.skuID = sku
+        movement.warehouseID = warehouse
+        movement.kind = kind.rawValue
+        movement.onHandDelta = onHand
+        movement.reservedDelta = reserved
+        movement.reference = String(reference.prefix(100))
+        movement.reason = String(reason.prefix(200))
+        movement.actorLabel = actor.label
+        movement.createdAt = now
+        try await tx.create(movement)
+    }
+
+    /// The components of every set among `skuIDs`.
+    func setComponents(
+        of skuIDs: [UUID],
+        on db: TenantDatabase? = nil
+    ) async throws -> [UUID: [(sku: UUID, quantity: Int)]] {
+        guard !skuIDs.isEmpty else { return [:] }
+        let rows = try await (db ?? tdb).query(SetComponentRecord.self).filter(\.$setSKUID ~~ skuIDs).all()
+        return Dictionary(grouping: rows, by: \.setSKUID).mapValues { $0.map { ($0.componentSKUID, $0.quantity) } }
+    }
+
+    /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
+    /// contains them, and send reorder alerts for points crossed.
+    private func afterChange(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
+        let containing = try await tx.query(SetComponentRecord.self).filter(\.$componentSKUID ~~ skuIDs).all().map(
+            \.setSKUID
+        )
+        let affected = try await tx.query(SKURecord.self).filter(\.$id ~~ (skuIDs + containing)).all()
+        let available = try await available(affected, on: tx)
+        let listings = try await tx.query(ChannelListingRecord.self).filter(\.$skuID ~~ affected.map { $0.id! }).all()
+        for listing in listings {
+            let rule = (try? ChannelStockRule(text: listing.rule)) ?? .all
+            let shown = rule.shown(available: available[listing.skuID] ?? 0)
+            if shown != listing.shown {
+                listing.shown = shown
+                listing.updatedAt = now
+                try await tx.update(listing)
+            }
+        }
+        let settings = try await tx.shopSettings()
+        for sku in affected where !sku.isSet && sku.reorderPoint != nil {
+            var alert = ReorderAlert(point: sku.reorderPoint, alerted: sku.reorderAlerted)
+            let fire = alert.observe(available: available[sku.id!] ?? 0)
+            if alert.alerted != sku.reorderAlerted {
+                sku.reorderAlerted = alert.alerted
+                try await tx.update(sku)
+            }
+            if fire, let to = settings.reorderAlertEmail {
+                try await MailOutbox.enqueue(
+                    on: tx.db,
+                    services: services,
+                    tenantID: tx.tenantID,
+                    to: to,
+                    subject: "【Akinai】発注点に達しました: \(sku.code)",
+                    body: """
+                        SKU \(sku.code) の有効在庫が発注点（\(sku.reorderPoint ?? 0)）に達しました。現在の有効在庫: \(available[sku.id!] ?? 0)
+
+                        Available stock of \(sku.code) has fallen to its reorder point.
+                        """
+                )
+            }
+        }
+    }
+
+    static func encode(_ needs: [(sku: UUID, quantity: Int)]) -> String {
+        let array = needs.map { ["sku": $0.sku.uuidString, "quantity": String($0.quantity)] }
+        return String(data: (try? JSONEncoder().encode(array)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
+    }
+
+    static func decode(_ text: String) -> [(sku: UUID, quantity: Int)] {
+        let array = (try? JSONDecoder().decode([[String: String]].self, from: Data(text.utf8))) ?? []
+        return array.compactMap { item in
+            guard let sku = item["sku"].flatMap(UUID.init(uuidString:)), let q = item["quantity"].flatMap(Int.init)
+            else { return nil }
+            return (sku, q)
+        }
+    }
+}

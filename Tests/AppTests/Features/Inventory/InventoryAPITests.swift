@@ -1,0 +1,246 @@
+import Domain
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+@Suite struct InventoryAPITests {
+    static let product = """
+        {"code": "TS-001", "name": "リネンTシャツ", "supplier": "東京繊維", "labels": ["夏物"],
+         "skus": [
+           {"code": "TS-001-RED-L", "variant": "赤 / L", "jan": "4901234567894", "price": 2980, "reorderPoint": 3,
+            "listings": [{"channel": "rakuten", "itemCode": "ts001-red-l", "rule": "buffer:2"},
+                         {"channel": "shopify", "itemCode": "41234", "rule": "percent:50"}]},
+           {"code": "TS-001-BLU-L", "variant": "青 / L", "price": 2980},
+           {"code": "TS-001-SET", "variant": "2色セット", "price": 5500,
+            "components": [{"sku": "TS-001-RED-L", "quantity": 1}, {"sku": "TS-001-BLU-L", "quantity": 1}],
+            "listings": [{"channel": "yahoo", "itemCode": "ts-set", "rule": "all"}]}
+         ]}
+        """
+
+    func api(
+        _ app: Application,
+        _ shop: TestTenant,
+        scopes: [String] = APITokenIssuer.allScopes
+    ) async throws -> Browser {
+        let admin = try #require(try await app.user(shop, email: shop.adminEmail))
+        let browser = Browser(app)
+        browser.headers.bearerAuthorization = .init(
+            token: try await app.makeToken(tenant: shop, userID: admin.id!, scopes: scopes)
+        )
+        return browser
+    }
+
+    func post(_ browser: Browser, _ path: String, _ json: String) async throws -> Browser.Page {
+        try await browser.send(.POST, path, headers: ["Content-Type": "application/json"], body: json)
+    }
+
+    @Test func productsStockReservationsAndChannelStockThroughTheAPI() async throws {
+        try await withApp { app, env in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.akinai.tenantDatabase(shop.id, on: app.db).saveShopSettings(
+                ShopSettings(reorderAlertEmail: "buyer@shop-a.example"),
+                now: env.clock.now
+            )
+            let api = try await api(app, shop)
+            let created = try await post(api, "/api/v1/products", Self.product)
+            #expect(created.status == .created)
+            #expect(created.body.contains("\"isSet\":true"))
+
+            for (sku, quantity) in [("TS-001-RED-L", 10), ("TS-001-BLU-L", 4)] {
+                let receipt = try await post(
+                    api,
+                    "/api/v1/stock/movements",
+                    #"{"sku": "\#(sku)", "kind": "receipt", "quantity": \#(quantity)}"#
+                )
+                #expect(receipt.status == .created)
+            }
+            let red = try await app.sku(shop, "TS-001-RED-L")
+            let set = try await app.sku(shop, "TS-001-SET")
+            let listings = {
+                try await app.akinai.tenantDatabase(shop.id, on: app.db).query(ChannelListingRecord.self).all()
+            }
+            #expect(try await listings().first { $0.channel == "rakuten" }?.shown == 8, "10 available, buffer 2")
+            #expect(try await listings().first { $0.channel == "shopify" }?.shown == 5, "50%")
+            #expect(try await listings().first { $0.channel == "yahoo" }?.shown == 4, "the set: as many as blue allows")
+
+            let reserve = try await post(
+                api,
+                "/api/v1/reservations",
+                #"{"reference": "R-1001", "lines": [{"sku": "TS-001-SET", "quantity": 3}, {"sku": "TS-001-RED-L", "quantity": 2}]}"#
+            )
+            #expect(reserve.status == .created)
+            let again = try await post(
+                api,
+                "/api/v1/reservations",
+                #"{"reference": "R-1001", "lines": [{"sku": "TS-001-SET", "quantity": 3}]}"#
+            )
+            #expect(again.status == .created, "idempotent per reference")
+            let stock = try await api.get("/api/v1/stock/\(red.id!.uuidString)")
+            #expect(
+                stock.body.contains("\"onHand\":10") && stock.body.contains("\"reserved\":5")
+                    && stock.body.contains("\"available\":5")
+            )
+            #expect(try await api.get("/api/v1/stock/\(set.id!.uuidString)").body.contains("\"available\":1"))
+            #expect(try await listings().first { $0.channel == "rakuten" }?.shown == 3)
+
+            let tooMuch = try await post(
+                api,
+                "/api/v1/reservations",
+                #"{"reference": "R-1002", "lines": [{"sku": "TS-001-RED-L", "quantity": 1}, {"sku": "TS-001-SET", "quantity": 2}]}"#
+            )
+            #expect(tooMuch.status == .conflict)
+            #expect(tooMuch.body.contains("insufficient_stock"))
+            #expect(
+                try await api.get("/api/v1/stock/\(red.id!.uuidString)").body.contains("\"reserved\":5"),
+                "nothing half-reserved"
+            )
+
+            // Available fell to 5 > 3: no alert yet. Down to 3: one alert; further down: none.
+            try await app.runJobs()
+            #expect(env.mailbox.all.filter { $0.to == "buyer@shop-a.example" }.isEmpty)
+            #expect(
+                try await post(
+                    api,
+                    "/api/v1/reservations",
+                    #"{"reference": "R-1003", "lines": [{"sku": "TS-001-RED-L", "quantity": 2}]}"#
+                ).status == .created
+            )
+            #expect(
+                try await post(
+                    api,
+                    "/api/v1/reservations",
+                    #"{"reference": "R-1004", "lines": [{"sku": "TS-001-RED-L", "quantity": 1}]}"#
+                ).status == .created
+            )
+            try await app.runJobs()
+            let alerts = env.mailbox.all.filter { $0.to == "buyer@shop-a.example" }
+            #expect(alerts.count == 1)
+            #expect(alerts.first?.subject.contains("TS-001-RED-L") == true)
+
+            #expect(try await post(api, "/api/v1/reservations/R-1004/release", "").status == .ok)
+            #expect(try await post(api, "/api/v1/reservations/R-1004/release", "").status == .conflict)
+            #expect(try await post(api, "/api/v1/reservations/R-1001/commit", "").status == .ok)
+            let after = try await api.get("/api/v1/stock/\(red.id!.uuidString)")
+            #expect(
+                after.body.contains("\"onHand\":5") && after.body.contains("\"reserved\":2"),
+                "5 of the 10 shipped; R-1003 still holds 2"
+            )
+            #expect(try await post(api, "/api/v1/reservations/NOPE/commit", "").status == .notFound)
+            #expect(try await app.stock(shop).rebuild(repair: false).isEmpty)
+        }
+    }
+
+    @Test func badInputIsRefusedWithTheFieldAndChangesNothing() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let api = try await api(app, shop)
+            let cases: [(String, String, String)] = [
+                (
+                    #"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": 100, "jan": "4901234567890"}]}"#,
+                    "jan_check_digit", "skus[0]"
+                ),
+                (#"{"code": "X", "name": "x", "skus": [{"code": "X 1", "price": 100}]}"#, "code", "skus[0].code"),
+                (#"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": -1}]}"#, "price", "skus[0].price"),
+                (
+                    #"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": 1, "components": [{"sku": "NOPE", "quantity": 1}]}]}"#,
+                    "component", "skus[0].components[0].sku"
+                ),
+                (
+                    #"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": 1, "listings": [{"channel": "rakuten", "itemCode": "a", "rule": "share:3"}]}]}"#,
+                    "rule", ""
+                ),
+                (#"{"code": "X", "name": "x", "skus": []}"#, "SKU", "skus"),
+                (#"{"code": "X", "name": "#, "", ""),
+            ]
+            for (json, _, _) in cases {
+                let page = try await post(api, "/api/v1/products", json)
+                #expect([.unprocessableEntity, .badRequest].contains(page.status), "\(json)")
+                #expect(page.body.contains("\"error\""))
+            }
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.query(ProductRecord.self).count() == 0)
+            #expect(try await tdb.query(SKURecord.self).count() == 0)
+            #expect(
+                try await post(api, "/api/v1/stock/movements", #"{"sku": "NOPE", "kind": "receipt", "quantity": 1}"#)
+                    .status == .unprocessableEntity
+            )
+        }
+    }
+
+    @Test func adjustmentsNeedAReasonAndNeverTakeReservedStock() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let api = try await api(app, shop)
+            #expect(try await post(api, "/api/v1/products", Self.product).status == .created)
+            #expect(
+                try await post(
+                    api,
+                    "/api/v1/stock/movements",
+                    #"{"sku": "TS-001-BLU-L", "kind": "receipt", "quantity": 5}"#
+                ).status == .created
+            )
+            #expect(
+                try await post(
+                    api,
+                    "/api/v1/reservations",
+                    #"{"reference": "R1", "lines": [{"sku": "TS-001-BLU-L", "quantity": 4}]}"#
+                ).status == .created
+            )
+            let noReason = try await post(
+                api,
+                "/api/v1/stock/movements",
+                #"{"sku": "TS-001-BLU-L", "kind": "adjustment", "quantity": -1}"#
+            )
+            #expect(noReason.status == .unprocessableEntity)
+            let tooMuch = try await post(
+                api,
+                "/api/v1/stock/movements",
+                #"{"sku": "TS-001-BLU-L", "kind": "adjustment", "quantity": -2, "reason": "破損"}"#
+            )
+            #expect(tooMuch.status == .conflict, "on hand may not fall below what is reserved")
+            let ok = try await post(
+                api,
+                "/api/v1/stock/movements",
+                #"{"sku": "TS-001-BLU-L", "kind": "adjustment", "quantity": -1, "reason": "破損"}"#
+            )
+            #expect(ok.status == .created)
+            let moves = try await app.akinai.tenantDatabase(shop.id, on: app.db).query(StockMovementRecord.self).filter(
+                \.$kind == "adjustment"
+            ).all()
+            #expect(moves.map(\.reason) == ["破損"])
+        }
+    }
+
+    @Test func viewersAndNarrowTokensCannotChangeStock() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = try await api(app, shop)
+            #expect(try await post(admin, "/api/v1/products", Self.product).status == .created)
+            let readOnly = try await api(app, shop, scopes: ["inventory:read", "catalog:read"])
+            #expect(
+                try await post(
+                    readOnly,
+                    "/api/v1/stock/movements",
+                    #"{"sku": "TS-001-BLU-L", "kind": "receipt", "quantity": 5}"#
+                ).status == .forbidden
+            )
+            #expect(try await readOnly.get("/api/v1/skus?q=BLU").body.contains("TS-001-BLU-L"))
+            let viewer = try await app.makeUser(in: shop, email: "v@shop-a.example", role: .viewer)
+            let viewerAPI = Browser(app)
+            viewerAPI.headers.bearerAuthorization = .init(
+                token: try await app.makeToken(tenant: shop, userID: viewer.id!, scopes: APITokenIssuer.allScopes)
+            )
+            #expect(
+                try await post(
+                    viewerAPI,
+                    "/api/v1/reservations",
+                    #"{"reference": "R", "lines": [{"sku": "TS-001-BLU-L", "quantity": 1}]}"#
+                ).status == .forbidden
+            )
+            #expect(try await viewerAPI.get("/api/v1/products").status == .ok)
+        }
+    }
+}

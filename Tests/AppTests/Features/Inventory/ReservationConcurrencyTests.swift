@@ -1,0 +1,140 @@
+import Domain
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+extension Application {
+    /// Creates a product through the same writer the API uses.
+    @discardableResult
+    func makeProduct(_ tenant: TestTenant, _ input: ProductInput) async throws -> ProductRecord {
+        try await CatalogWriter(tdb: akinai.tenantDatabase(tenant.id, on: db), services: akinai, actor: .cli).create(
+            input
+        )
+    }
+
+    func stock(_ tenant: TestTenant, on database: (any Database)? = nil) -> Stock {
+        Stock(tdb: akinai.tenantDatabase(tenant.id, on: database ?? db), services: akinai, actor: .system)
+    }
+
+    func sku(_ tenant: TestTenant, _ code: String) async throws -> SKURecord {
+        try #require(
+            try await akinai.tenantDatabase(tenant.id, on: db).query(SKURecord.self).filter(\.$code == code).first()
+        )
+    }
+}
+
+/// 200 orders race for 50 units, on SQLite and (in CI) on PostgreSQL.
+@Suite struct ReservationConcurrencyTests {
+    static func plain(_ code: String, reorder: Int? = nil) -> ProductInput.SKUInput {
+        .init(
+            code: code,
+            variant: nil,
+            jan: nil,
+            price: 1000,
+            taxClass: nil,
+            sizeClass: nil,
+            coolType: nil,
+            reorderPoint: reorder,
+            labels: nil,
+            components: nil,
+            listings: nil
+        )
+    }
+
+    @Test func twoHundredConcurrentReservationsForFiftyUnitsReserveExactlyFifty() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeProduct(
+                shop,
+                ProductInput(code: "P1", name: "商品", supplier: nil, labels: nil, skus: [Self.plain("A")])
+            )
+            let a = try await app.sku(shop, "A")
+            let warehouse = try await app.stock(shop).defaultWarehouse()
+            try await app.stock(shop).move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 50)
+
+            let stock = app.stock(shop)
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        do {
+                            try await stock.reserve(
+                                reference: "order-\(index)",
+                                lines: [ReservationLine(skuID: a.id!, quantity: 1)]
+                            )
+                            return true
+                        } catch StockError.insufficient {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 50)
+            let figures = try #require(try await stock.figures([a.id!])[a.id!])
+            #expect(figures == StockFigures(onHand: 50, reserved: 50))
+            #expect(figures.available == 0)
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.query(ReservationRecord.self).count() == 50)
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == "reservation").count() == 50)
+            #expect(try await stock.rebuild(repair: false).isEmpty, "the ledger agrees with the figures")
+        }
+    }
+
+    @Test func aSetSharingAComponentWithAPlainSKUNeverOversellsEither() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            var gift = Self.plain("GIFT")
+            gift.components = [.init(sku: "A", quantity: 1), .init(sku: "B", quantity: 1)]
+            try await app.makeProduct(
+                shop,
+                ProductInput(
+                    code: "P1",
+                    name: "ギフト",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [Self.plain("A"), Self.plain("B"), gift]
+                )
+            )
+            let (a, b, set) = (
+                try await app.sku(shop, "A"), try await app.sku(shop, "B"), try await app.sku(shop, "GIFT")
+            )
+            #expect(set.isSet)
+            let stock = app.stock(shop)
+            let warehouse = try await stock.defaultWarehouse()
+            try await stock.move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 50)
+            try await stock.move(sku: b, warehouseID: warehouse.id!, kind: .receipt, quantity: 30)
+            #expect(try await stock.available([set])[set.id!] == 30)
+
+            let outcomes = try await withThrowingTaskGroup(of: (isSet: Bool, ok: Bool).self) { group in
+                for index in 0..<200 {
+                    let isSet = index % 2 == 0
+                    group.addTask {
+                        do {
+                            try await stock.reserve(
+                                reference: "order-\(index)",
+                                lines: [ReservationLine(skuID: isSet ? set.id! : a.id!, quantity: 1)]
+                            )
+                            return (isSet, true)
+                        } catch StockError.insufficient {
+                            return (isSet, false)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [(isSet: Bool, ok: Bool)]()) { $0.append($1) }
+            }
+            let sets = outcomes.filter { $0.isSet && $0.ok }.count
+            let plains = outcomes.filter { !$0.isSet && $0.ok }.count
+            let figures = try await stock.figures([a.id!, b.id!])
+            #expect(figures[a.id!]?.reserved == sets + plains)
+            #expect(figures[b.id!]?.reserved == sets, "a set reserves all of its components or none")
+            #expect((figures[a.id!]?.available ?? -1) >= 0)
+            #expect((figures[b.id!]?.available ?? -1) >= 0)
+            #expect(sets + plains == 50, "every unit of A went to someone: the contention was real")
+            if outcomes.contains(where: { !$0.isSet && !$0.ok }) { #expect(figures[a.id!]?.available == 0) }
+            #expect(try await stock.rebuild(repair: false).isEmpty)
+        }
+    }
+}
