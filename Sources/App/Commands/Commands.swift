@@ -10,6 +10,7 @@ enum Commands {
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(OperatorCommands(), as: "operator")
+        app.asyncCommands.use(StockCommands(), as: "stock")
     }
 }
 

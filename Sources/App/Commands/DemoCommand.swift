@@ -58,6 +58,10 @@ struct DemoCommand: AsyncCommand {
                 adminName: "デモ管理者"
             )
         }
+        if let tenant = try await app.tenantDirectory.activeTenant(code: Self.code) {
+            let created = try await DemoCatalog.seed(app.tenantDirectory.tenantDatabase(tenant.id!), services: services)
+            if created > 0 { context.console.print("Created the demo catalog: \(created) SKUs in two warehouses.") }
+        }
         let config = services.config
         context.console.print(
             """

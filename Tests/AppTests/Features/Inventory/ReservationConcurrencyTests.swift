@@ -1,6 +1,7 @@
 import Domain
 import FluentKit
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -135,6 +136,36 @@ extension Application {
             #expect(sets + plains == 50, "every unit of A went to someone: the contention was real")
             if outcomes.contains(where: { !$0.isSet && !$0.ok }) { #expect(figures[a.id!]?.available == 0) }
             #expect(try await stock.rebuild(repair: false).isEmpty)
+        }
+    }
+}
+
+@Suite struct StockRebuildTests {
+    @Test func theRebuildCommandFindsAndRepairsFiguresThatDisagreeWithTheLedger() async throws {
+        try await withApp { app, env in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeProduct(
+                shop,
+                ProductInput(
+                    code: "P1",
+                    name: "商品",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [ReservationConcurrencyTests.plain("A")]
+                )
+            )
+            let a = try await app.sku(shop, "A")
+            let warehouse = try await app.stock(shop).defaultWarehouse()
+            try await app.stock(shop).move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 12)
+            #expect(try CLI.run(["stock", "rebuild"], env: env).status == 0)
+
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE stock_levels SET on_hand = 99").run()
+            let found = try CLI.run(["stock", "rebuild"], env: env)
+            #expect(found.status != 0)
+            #expect(found.output.contains("shop-a A: stored on hand 99 reserved 0, ledger on hand 12 reserved 0"))
+            #expect(try CLI.run(["stock", "rebuild", "--repair"], env: env).status == 0)
+            #expect(try await app.stock(shop).figures([a.id!])[a.id!]?.onHand == 12)
         }
     }
 }
