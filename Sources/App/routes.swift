@@ -39,6 +39,8 @@ func routes(_ app: Application) throws {
     OperatorMailController().register(tenant: web)
     DashboardController().register(tenant: web)
     ModulesController().register(tenant: web)
+    CatalogController().register(tenant: web)
+    InventoryController().register(tenant: web)
     UsersController().register(tenant: web)
     AuditController().register(tenant: web)
     APITokensController().register(tenant: web)

@@ -268,6 +268,11 @@ struct Stock: Sendable {
 
     // MARK: Helpers
 
+    /// The figures of one SKU in one warehouse.
+    func level(sku: UUID, warehouse: UUID) async throws -> StockFigures {
+        try await level(tdb, sku: sku, warehouse: warehouse)
+    }
+
     private func level(_ db: TenantDatabase, sku: UUID, warehouse: UUID) async throws -> StockFigures {
         try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse).first()?
             .figures ?? StockFigures()

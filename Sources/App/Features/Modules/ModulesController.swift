@@ -11,8 +11,7 @@ struct ModulesController {
 
     func register(tenant: TenantRoutes) {
         let modules: [(PathComponent, Module, String)] = [
-            ("orders", .orders, "nav.orders"), ("inventory", .inventory, "nav.inventory"),
-            ("catalog", .catalog, "nav.catalog"), ("purchasing", .purchasing, "nav.purchasing"),
+            ("orders", .orders, "nav.orders"), ("purchasing", .purchasing, "nav.purchasing"),
             ("analytics", .analytics, "nav.analytics"),
         ]
         for (path, module, title) in modules {

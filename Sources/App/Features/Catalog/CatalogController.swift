@@ -1,0 +1,124 @@
+import Domain
+import FluentKit
+import Vapor
+
+/// 商品: the SKU list of the product master, searched, filtered, sorted and paginated on the server.
+struct CatalogController {
+    static let pageSize = 50
+
+    /// The list's query.
+    struct Filter: Content {
+        var q: String?
+        var cool: String?
+        var tax: String?
+        var sort: String?
+        var page: Int?
+    }
+
+    /// One row.
+    struct Row: Encodable, Sendable {
+        let code: String
+        let product: String
+        let variant: String
+        let jan: String
+        let price: Int
+        let tax: String
+        let cool: String
+        let isSet: Bool
+        let available: Int
+    }
+
+    /// The page.
+    struct CatalogPage: Encodable, Sendable {
+        let rows: [Row]
+        let filter: Filter
+        let total: Int
+        let page: Int
+        let pages: Int
+        let prevQuery: String?
+        let nextQuery: String?
+    }
+
+    func register(tenant: TenantRoutes) {
+        tenant.get("catalog", requires: .catalog, .read, use: list)
+    }
+
+    @Sendable func list(_ request: Request, _ context: TenantContext) async throws -> Response {
+        var filter = try request.query.decode(Filter.self)
+        let query = context.db.query(SKURecord.self)
+        if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            let pattern = "%" + String(q.prefix(100)) + "%"
+            let products = try await context.db.query(ProductRecord.self).filter(\.$name, .custom("LIKE"), pattern)
+                .all()
+            query.group(.or) {
+                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern).filter(
+                    \.$jan == q
+                )
+                .filter(\.$productID ~~ products.map { $0.id! })
+            }
+        }
+        if let cool = filter.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }
+        if let tax = filter.tax, TaxClass(rawValue: tax) != nil { query.filter(\.$taxClass == tax) }
+        switch filter.sort {
+        case "price": query.sort(\.$price)
+        case "-price": query.sort(\.$price, .descending)
+        case "-created": query.sort(\.$createdAt, .descending)
+        default: query.sort(\.$code)
+        }
+        let total = try await query.copy().count()
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        let page = min(max(1, filter.page ?? 1), pages)
+        filter.page = page
+        let skus = try await query.range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        let products = try await context.db.query(ProductRecord.self).filter(\.$id ~~ Set(skus.map(\.productID))).all()
+        let names = Dictionary(uniqueKeysWithValues: products.map { ($0.id!, $0.name) })
+        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
+            skus
+        )
+        let rows = skus.map {
+            Row(
+                code: $0.code,
+                product: names[$0.productID] ?? "",
+                variant: $0.variant,
+                jan: $0.jan ?? "",
+                price: $0.price,
+                tax: $0.taxClass,
+                cool: $0.coolType,
+                isSet: $0.isSet,
+                available: available[$0.id!] ?? 0
+            )
+        }
+        let link = { (number: Int) in
+            ListLinks.query(page: number, ["q": filter.q, "cool": filter.cool, "tax": filter.tax, "sort": filter.sort])
+        }
+        let body = CatalogPage(
+            rows: rows,
+            filter: filter,
+            total: total,
+            page: page,
+            pages: pages,
+            prevQuery: page > 1 ? link(page - 1) : nil,
+            nextQuery: page < pages ? link(page + 1) : nil
+        )
+        return try await Pages.render(
+            "catalog/index",
+            titleKey: "nav.catalog",
+            page: body,
+            request: request,
+            context: context
+        )
+    }
+}
+
+/// Query strings for the pager links of server-side lists.
+enum ListLinks {
+    static func query(page: Int, _ parameters: [String: String?]) -> String {
+        var items = [URLQueryItem(name: "page", value: String(page))]
+        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
+        }
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+}
