@@ -47,6 +47,7 @@ func routes(_ app: Application) throws {
 
     let api = TenantRoutes(builder: app.grouped("api", "v1").grouped(BearerAuthenticator()))
     MeController().register(api: api)
+    CatalogCSVController().register(tenant: web, api: api)
     CatalogAPIController().register(api: api)
     InventoryAPIController().register(api: api)
 }

@@ -54,7 +54,8 @@ struct SessionAuthenticator: AsyncMiddleware {
 
     /// The form field `_csrf` or the `X-CSRF-Token` header must equal the session's token.
     static func checkCSRF(_ request: Request, expected: String) async throws {
-        var presented = request.headers.first(name: "X-CSRF-Token")
+        // Header first, then the query (for large uploads, whose body is read later by the route), then the form.
+        var presented = request.headers.first(name: "X-CSRF-Token") ?? request.query[String.self, at: "_csrf"]
         if presented == nil {
             if request.body.data == nil { _ = try await request.body.collect(max: 1 << 20).get() }
             presented = try? request.content.get(String.self, at: "_csrf")

@@ -18,9 +18,10 @@ struct TenantRoutes {
         _ access: Access,
         stages: Set<SessionStage> = [.active],
         operatorOnly: Bool = false,
+        body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
-        let route = builder.on(method, path) { request async throws -> Response in
+        let route = builder.on(method, path, body: body) { request async throws -> Response in
             guard let context = request.tenantContext else { throw AppError.unauthorized }
             // Operator pages do not exist for shops.
             if operatorOnly, !context.isOperator { throw AppError.notFound }

@@ -32,6 +32,21 @@ enum OpenAPIDocument {
                 "responses": { "201": { "description": "Created" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
               }
             },
+            "/api/v1/products/import": {
+              "post": {
+                "operationId": "importProducts", "summary": "Create or update the master from CSV (UTF-8 or CP932); nothing applies unless every row is valid",
+                "parameters": [{ "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }],
+                "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string" } } } },
+                "responses": { "200": { "description": "The report: rows, created, updated, applied" }, "422": { "description": "Every error with line, column and reason; nothing applied" } }
+              }
+            },
+            "/api/v1/products/export": {
+              "get": {
+                "operationId": "exportProducts", "summary": "The master as CSV in the columns the import reads (CP932; encoding=utf8 for UTF-8)",
+                "parameters": [{ "name": "encoding", "in": "query", "schema": { "type": "string", "enum": ["cp932", "utf8"] } }],
+                "responses": { "200": { "description": "CSV", "content": { "text/csv": { "schema": { "type": "string" } } } } }
+              }
+            },
             "/api/v1/skus": {
               "get": {
                 "operationId": "listSKUs", "summary": "SKUs with available stock; q matches code, variant or JAN",

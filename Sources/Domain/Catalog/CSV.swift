@@ -1,0 +1,87 @@
+import Foundation
+
+/// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
+public enum CSV {
+    /// One record and the line it starts on (1-based).
+    public struct Record: Sendable, Equatable {
+        public let line: Int
+        public let fields: [String]
+    }
+
+    /// A quote that never closes.
+    public struct ParseError: Error, Equatable {
+        public let line: Int
+    }
+
+    public static func parse(_ text: String) throws(ParseError) -> [Record] {
+        var records: [Record] = []
+        var field = ""
+        var fields: [String] = []
+        var inQuotes = false
+        var line = 1
+        var recordLine = 1
+        var iterator = Array(text.unicodeScalars)
+        if iterator.first == "\u{FEFF}" { iterator.removeFirst() }
+        var index = 0
+        var sawAnything = false
+        while index < iterator.count {
+            let c = iterator[index]
+            if inQuotes {
+                if c == "\"" {
+                    if index + 1 < iterator.count, iterator[index + 1] == "\"" {
+                        field.unicodeScalars.append("\"")
+                        index += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+            } else {
+                switch c {
+                case "\"": inQuotes = true
+                case ",":
+                    fields.append(field)
+                    field = ""
+                case "\r": break
+                case "\n":
+                    fields.append(field)
+                    if !(fields.count == 1 && fields[0].isEmpty) {
+                        records.append(Record(line: recordLine, fields: fields))
+                    }
+                    fields = []
+                    field = ""
+                    line += 1
+                    recordLine = line
+                default: field.unicodeScalars.append(c)
+                }
+            }
+            sawAnything = true
+            index += 1
+        }
+        if inQuotes { throw ParseError(line: recordLine) }
+        if sawAnything && (!field.isEmpty || !fields.isEmpty) {
+            fields.append(field)
+            records.append(Record(line: recordLine, fields: fields))
+        }
+        return records
+    }
+
+    /// One line of CSV, quoting fields that need it, with CRLF.
+    public static func line(_ fields: [String]) -> String {
+        fields.map { field in
+            if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return field
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    /// Text from a file in UTF-8 (with or without BOM) or CP932, as Japanese mall tools write.
+    public static func decode(_ data: Data) -> (text: String, encoding: String)? {
+        if let text = String(data: data, encoding: .utf8) { return (text, "utf-8") }
+        if let text = String(data: data, encoding: .shiftJIS) { return (text, "cp932") }
+        return nil
+    }
+}

@@ -1,0 +1,153 @@
+import Domain
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+@Suite struct MasterCSVImportTests {
+    static let csv = """
+        product_code,product_name,supplier,sku_code,variant,jan,price,tax_class,size_class,cool_type,reorder_point,labels,set_components
+        TEA,静岡 深蒸し煎茶,静岡茶園,TEA-100,100g,4901234567894,1080,reduced,60,ambient,5,お茶;ギフト,
+        TEA,静岡 深蒸し煎茶,静岡茶園,TEA-200,200g,,1980,reduced,60,ambient,,お茶,
+        MUG,波佐見焼 マグ「呉須」,波佐見窯元,MUG-1,"白, 呉須",,2420,standard,60,ambient,3,,
+        GIFT,お茶とマグのセット,自社,GIFT-1,ギフト,,3980,standard,80,ambient,,ギフト,TEA-100:1|MUG-1:1
+
+        """
+
+    func api(_ app: Application, _ shop: TestTenant) async throws -> Browser {
+        let admin = try #require(try await app.user(shop, email: shop.adminEmail))
+        let browser = Browser(app)
+        browser.headers.bearerAuthorization = .init(
+            token: try await app.makeToken(tenant: shop, userID: admin.id!, scopes: APITokenIssuer.allScopes)
+        )
+        return browser
+    }
+
+    func upload(_ browser: Browser, _ data: Data, dryRun: Bool = false) async throws -> Browser.Page {
+        try await browser.send(
+            .POST,
+            "/api/v1/products/import" + (dryRun ? "?dryRun=1" : ""),
+            headers: ["Content-Type": "text/csv"],
+            body: String(decoding: data, as: UTF8.self)
+        )
+    }
+
+    func uploadBytes(
+        _ app: Application,
+        _ token: String,
+        _ data: Data,
+        dryRun: Bool = false
+    ) async throws -> (HTTPStatus, String) {
+        var headers = HTTPHeaders()
+        headers.bearerAuthorization = .init(token: token)
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+        let response = try await app.testing().sendRequest(
+            .POST,
+            "/api/v1/products/import" + (dryRun ? "?dryRun=1" : ""),
+            headers: headers,
+            body: ByteBuffer(data: data)
+        )
+        return (response.status, String(buffer: response.body))
+    }
+
+    @Test func aCP932FileCreatesTheMasterAndTheExportRoundTrips() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = try #require(try await app.user(shop, email: shop.adminEmail))
+            let token = try await app.makeToken(tenant: shop, userID: admin.id!, scopes: APITokenIssuer.allScopes)
+            let cp932 = try #require(Self.csv.data(using: .shiftJIS))
+            let (status, body) = try await uploadBytes(app, token, cp932)
+            #expect(status == .ok, "\(body)")
+            #expect(
+                body.contains("\"encoding\":\"cp932\"") && body.contains("\"created\":4")
+                    && body.contains("\"applied\":true")
+            )
+            let gift = try await app.sku(shop, "GIFT-1")
+            #expect(gift.isSet)
+            #expect(try await app.sku(shop, "MUG-1").variant == "白, 呉須")
+            #expect(try await app.sku(shop, "TEA-100").taxClass == "reduced")
+
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+            let exported = try await app.testing().sendRequest(.GET, "/api/v1/products/export", headers: headers)
+            #expect(exported.headers.contentType?.description.contains("Shift_JIS") == true)
+            let exportedData = Data(buffer: exported.body)
+            #expect(String(data: exportedData, encoding: .shiftJIS)?.contains("静岡 深蒸し煎茶") == true)
+            let (again, report) = try await uploadBytes(app, token, exportedData)
+            #expect(again == .ok)
+            #expect(
+                report.contains("\"created\":0") && report.contains("\"updated\":4"),
+                "the export imports back unchanged"
+            )
+            let second = try await app.testing().sendRequest(.GET, "/api/v1/products/export", headers: headers)
+            #expect(Data(buffer: second.body) == exportedData)
+        }
+    }
+
+    @Test func aMalformedFileChangesNothingAndNamesLineAndColumn() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let api = try await api(app, shop)
+            let broken = Self.csv.replacingOccurrences(of: "TEA-200,200g,,1980", with: "TEA-200,200g,,1,980")
+                .replacingOccurrences(of: "MUG-1:1", with: "NOPE-9:1")
+            let page = try await upload(api, Data(broken.utf8))
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains("\"line\":3"), "the row with an extra field")
+            #expect(page.body.contains("field_count"))
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.query(SKURecord.self).count() == 0, "nothing half-applied")
+
+            let unknownComponent = Self.csv.replacingOccurrences(of: "MUG-1:1", with: "NOPE-9:1")
+            let second = try await upload(api, Data(unknownComponent.utf8))
+            #expect(second.status == .unprocessableEntity)
+            #expect(second.body.contains("\"line\":5") && second.body.contains("component_unknown:NOPE-9"))
+            #expect(try await tdb.query(SKURecord.self).count() == 0)
+
+            let dry = try await upload(api, Data(Self.csv.utf8), dryRun: true)
+            #expect(dry.status == .ok && dry.body.contains("\"applied\":false"))
+            #expect(try await tdb.query(SKURecord.self).count() == 0, "a dry run applies nothing")
+        }
+    }
+
+    @Test func thePageUploadsAMultipartFileWithItsCSRFToken() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            let form = try await admin.get("/catalog/import")
+            let csrf = try #require(form.hidden("_csrf"))
+            let boundary = "akinai-test-boundary"
+            func multipart(_ csv: String) -> String {
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                    + csv + "\r\n--\(boundary)--\r\n"
+            }
+            let headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+            let forged = try await admin.send(
+                .POST,
+                "/catalog/import?_csrf=nope",
+                headers: headers,
+                body: multipart(Self.csv)
+            )
+            #expect(forged.status == .forbidden)
+            let bad = try await admin.send(
+                .POST,
+                "/catalog/import?_csrf=\(csrf)",
+                headers: headers,
+                body: multipart(Self.csv.replacingOccurrences(of: ",1080,", with: ",x,"))
+            )
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("price_invalid"))
+            let ok = try await admin.send(
+                .POST,
+                "/catalog/import?_csrf=\(csrf)",
+                headers: headers,
+                body: multipart(Self.csv)
+            )
+            #expect(ok.status == .ok)
+            #expect(ok.body.contains("反映しました"))
+            #expect(try await admin.get("/catalog?q=GIFT").body.contains("GIFT-1"))
+        }
+    }
+}
