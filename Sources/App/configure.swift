@@ -78,7 +78,7 @@ public func configure(
         clock: overrides.clock ?? { Date() },
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
         keyStore: keyStore,
-        transactor: Transactor(isSQLite: isSQLite),
+        transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous),
         jobs: jobs,
         mailer: mailer,
         commonPasswords: try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory),

@@ -11,6 +11,7 @@ enum Commands {
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(OperatorCommands(), as: "operator")
         app.asyncCommands.use(StockCommands(), as: "stock")
+        app.asyncCommands.use(BenchmarkCommand(), as: "benchmark")
     }
 }
 

@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
     public var smtp: SMTPConfiguration?
     /// The sender of Akinai's mails.
     public var mailFrom: String
+    /// `AKINAI_SQLITE_SYNCHRONOUS`: `FULL` (default) or `NORMAL`.
+    public var sqliteSynchronous: String
 
     /// Errors in the environment that stop Akinai from starting.
     public struct ConfigError: Error, CustomStringConvertible {
@@ -84,7 +86,8 @@ public struct AppConfig: Sendable {
             runWorkers: workers > 0,
             workerCount: max(0, min(workers, 16)),
             smtp: smtp,
-            mailFrom: env["AKINAI_MAIL_FROM"] ?? smtp?.from ?? "Akinai <noreply@akinai.invalid>"
+            mailFrom: env["AKINAI_MAIL_FROM"] ?? smtp?.from ?? "Akinai <noreply@akinai.invalid>",
+            sqliteSynchronous: (env["AKINAI_SQLITE_SYNCHRONOUS"] ?? "FULL").uppercased() == "NORMAL" ? "NORMAL" : "FULL"
         )
     }
 

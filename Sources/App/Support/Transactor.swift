@@ -12,10 +12,15 @@ import SQLKit
 public struct Transactor: Sendable {
     public let isSQLite: Bool
     let gate: AsyncGate
+    /// SQLite's `synchronous` setting for write transactions: `FULL` (default; a commit survives a power cut)
+    /// or `NORMAL` (in WAL mode a commit survives a crash of Akinai or of the OS process, but the last ones
+    /// may be lost if the machine loses power; several times faster).
+    let sqliteSynchronous: String
 
-    public init(isSQLite: Bool) {
+    public init(isSQLite: Bool, sqliteSynchronous: String = "FULL") {
         self.isSQLite = isSQLite
         self.gate = AsyncGate()
+        self.sqliteSynchronous = sqliteSynchronous == "NORMAL" ? "NORMAL" : "FULL"
     }
 
     /// The database of the transaction the current task is inside, if any.
@@ -35,6 +40,8 @@ public struct Transactor: Sendable {
         return try await gate.withLock {
             try await db.withConnection { conn in
                 guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
+                // The setting belongs to the connection; setting it again costs nothing measurable.
+                try await sql.raw("PRAGMA synchronous = \(unsafeRaw: sqliteSynchronous)").run()
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await Self.$current.withValue(conn) { try await body(conn) }

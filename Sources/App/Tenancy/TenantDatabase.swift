@@ -25,6 +25,17 @@ public struct TenantDatabase: Sendable {
         try await model.create(on: db)
     }
 
+    /// Inserts many records as this tenant's, in batches of one multi-row INSERT each.
+    public func createAll<M: TenantOwned>(_ models: [M], batch: Int = 500) async throws {
+        for model in models { model.tenantID = tenantID }
+        var index = 0
+        while index < models.count {
+            let slice = Array(models[index..<min(index + batch, models.count)])
+            try await slice.create(on: db)
+            index += batch
+        }
+    }
+
     /// Saves changes to a record of this tenant.
     public func update<M: TenantOwned>(_ model: M) async throws {
         guard model.tenantID == tenantID else { throw TenancyViolation() }
