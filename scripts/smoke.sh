@@ -37,3 +37,12 @@ grep -q 'デモショップ' "$WORK/dashboard.html" || { echo "the dashboard doe
 grep -q "$email" "$WORK/dashboard.html"
 "$BIN" audit verify | grep -q "demo: intact"
 echo "smoke: demo credentials sign in on a fresh SQLite database; audit chain intact"
+
+# A real browser at a phone's width, when Chromium and selenium are installed (.ci/run installs them).
+PY=${AKINAI_TEST_PYTHON:-python3}
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && "$PY" -c "import selenium" >/dev/null 2>&1; then
+    # The sign-in above used this password's session; sign in afresh in the browser.
+    "$PY" scripts/browser-check.py "http://127.0.0.1:$PORT" "$tenant" "$email" "$password" "${SMOKE_SCREENSHOTS:-$WORK/shot}"
+else
+    echo "smoke: Chromium or selenium not installed, browser check skipped"
+fi
