@@ -40,6 +40,7 @@ func routes(_ app: Application) throws {
     DashboardController().register(tenant: web)
     ModulesController().register(tenant: web)
     CatalogController().register(tenant: web)
+    BulkEditController().register(tenant: web)
     InventoryController().register(tenant: web)
     UsersController().register(tenant: web)
     AuditController().register(tenant: web)

@@ -1,0 +1,165 @@
+import Domain
+import FluentKit
+import Vapor
+
+/// 一括編集: choose SKUs by filter, preview the change, apply it to all of them in one transaction with one
+/// audit event.
+struct BulkEditController {
+    /// The filter and the change.
+    struct BulkForm: Content {
+        var q: String?
+        var cool: String?
+        var tax: String?
+        /// `price_set`, `price_percent`, `label_add`, `label_remove`, `reorder_set`.
+        var action: String?
+        var value: String?
+        var confirm: String?
+    }
+
+    /// One SKU in the preview.
+    struct Change: Encodable, Sendable {
+        let code: String
+        let before: String
+        let after: String
+    }
+
+    /// The page: the form, and a preview when one was asked for.
+    struct BulkPage: Encodable, Sendable {
+        let form: BulkForm
+        let changes: [Change]
+        let count: Int
+        let previewed: Bool
+    }
+
+    static let limit = 5000
+
+    func register(tenant: TenantRoutes) {
+        tenant.get("catalog", "bulk", requires: .catalog, .write, use: show)
+        tenant.post("catalog", "bulk", requires: .catalog, .write, use: submit)
+    }
+
+    @Sendable func show(_ request: Request, _ context: TenantContext) async throws -> Response {
+        try await Pages.render(
+            "catalog/bulk",
+            titleKey: "bulk.title",
+            page: BulkPage(form: BulkForm(), changes: [], count: 0, previewed: false),
+            request: request,
+            context: context,
+            notice: request.query[String.self, at: "applied"].map { _ in "bulk.applied" }
+        )
+    }
+
+    @Sendable func submit(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let form = try request.content.decode(BulkForm.self)
+        func fail(_ key: String) async throws -> Response {
+            try await Pages.render(
+                "catalog/bulk",
+                titleKey: "bulk.title",
+                page: BulkPage(form: form, changes: [], count: 0, previewed: false),
+                request: request,
+                context: context,
+                status: .unprocessableEntity,
+                error: key
+            )
+        }
+        let value = (form.value ?? "").trimmingCharacters(in: .whitespaces)
+        let apply: (SKURecord) -> (before: String, after: String)?
+        switch form.action {
+        case "price_set":
+            guard let price = Int(value), (0...100_000_000).contains(price) else {
+                return try await fail("error.price_invalid")
+            }
+            apply = { sku in
+                let before = sku.price
+                sku.price = price
+                return before == price ? nil : (String(before), String(price))
+            }
+        case "price_percent":
+            guard let percent = Int(value), (-90...500).contains(percent) else {
+                return try await fail("error.percent_invalid")
+            }
+            apply = { sku in
+                let before = sku.price
+                // Rounded to whole yen.
+                sku.price = Int((Double(before) * (100 + Double(percent)) / 100).rounded())
+                return before == sku.price ? nil : (String(before), String(sku.price))
+            }
+        case "label_add", "label_remove":
+            guard (1...30).contains(value.count), !value.contains(",") else {
+                return try await fail("error.label_invalid")
+            }
+            let adding = form.action == "label_add"
+            apply = { sku in
+                var labels = sku.labels.split(separator: ",").map(String.init)
+                let before = sku.labels
+                if adding, !labels.contains(value) { labels.append(value) }
+                if !adding { labels.removeAll { $0 == value } }
+                sku.labels = labels.joined(separator: ",")
+                return before == sku.labels ? nil : (before, sku.labels)
+            }
+        case "reorder_set":
+            let point = value.isEmpty ? nil : Int(value)
+            guard value.isEmpty || (point.map { (0...1_000_000).contains($0) } ?? false) else {
+                return try await fail("error.reorder_point_invalid")
+            }
+            apply = { sku in
+                let before = sku.reorderPoint
+                sku.reorderPoint = point
+                return before == point ? nil : (before.map(String.init) ?? "—", point.map(String.init) ?? "—")
+            }
+        default:
+            return try await fail("error.bulk_action_invalid")
+        }
+
+        let query = context.db.query(SKURecord.self)
+        if let q = form.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            let pattern = "%" + String(q.prefix(100)) + "%"
+            query.group(.or) {
+                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern)
+            }
+        }
+        if let cool = form.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }
+        if let tax = form.tax, TaxClass(rawValue: tax) != nil { query.filter(\.$taxClass == tax) }
+        let skus = try await query.sort(\.$code).limit(Self.limit + 1).all()
+        guard skus.count <= Self.limit else { return try await fail("error.bulk_too_many") }
+        var changed: [(SKURecord, Change)] = []
+        for sku in skus {
+            if let (before, after) = apply(sku) {
+                changed.append((sku, Change(code: sku.code, before: before, after: after)))
+            }
+        }
+        guard form.confirm == "yes" else {
+            return try await Pages.render(
+                "catalog/bulk",
+                titleKey: "bulk.title",
+                page: BulkPage(
+                    form: form,
+                    changes: Array(changed.prefix(200).map(\.1)),
+                    count: changed.count,
+                    previewed: true
+                ),
+                request: request,
+                context: context
+            )
+        }
+        let now = context.now
+        let records = changed.map(\.0)
+        try await context.db.transaction { tx in
+            for sku in records {
+                sku.updatedAt = now
+                try await tx.update(sku)
+            }
+            try await context.audit(
+                tx,
+                action: "catalog.bulk_edit",
+                targetType: "skus",
+                targetID: "",
+                details: [
+                    "action": form.action ?? "", "value": value, "count": String(records.count),
+                    "skus": records.prefix(50).map(\.code).joined(separator: " "),
+                ]
+            )
+        }
+        return request.redirect(to: "/catalog/bulk?applied=\(changed.count)", redirectType: .normal)
+    }
+}
