@@ -82,6 +82,24 @@ struct Stock: Sendable {
         }
     }
 
+    /// Moves `quantity` from one warehouse to another: two ledger entries in one transaction. Only available
+    /// stock moves; what is reserved stays where it is.
+    func transfer(sku: SKURecord, from: UUID, to: UUID, quantity: Int) async throws {
+        guard quantity > 0, from != to else { throw StockError.invalidQuantity }
+        try await tdb.transaction { tx in
+            let stock = Stock(tdb: tx, services: services, actor: actor)
+            let reference = "transfer \(from.uuidString.prefix(8))→\(to.uuidString.prefix(8))"
+            try await stock.move(
+                sku: sku,
+                warehouseID: from,
+                kind: .transfer,
+                quantity: -quantity,
+                reference: reference
+            )
+            try await stock.move(sku: sku, warehouseID: to, kind: .transfer, quantity: quantity, reference: reference)
+        }
+    }
+
     /// A stock-take: the counted quantity replaces on hand, through an adjustment of the difference.
     func count(sku: SKURecord, warehouseID: UUID, counted: Int, reference: String = "") async throws -> Int {
         guard counted >= 0 else { throw StockError.invalidQuantity }

@@ -81,6 +81,15 @@ enum OpenAPIDocument {
                 "responses": { "201": { "description": "The new figures" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
               }
             },
+            "/api/v1/stock/transfers": {
+              "post": {
+                "operationId": "transferStock", "summary": "Move available stock between warehouses (two ledger entries, one transaction)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["sku", "from", "to", "quantity"],
+                  "properties": { "sku": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1 } } } } } },
+                "responses": { "201": { "description": "The SKU's figures over all warehouses" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+              }
+            },
             "/api/v1/reservations": {
               "post": {
                 "operationId": "reserve", "summary": "Reserve every line of an order (sets as their components) or nothing; idempotent per reference",

@@ -13,6 +13,14 @@ struct InventoryAPIController {
         var warehouse: String?
     }
 
+    /// A transfer between warehouses, by warehouse code.
+    struct TransferInput: Content {
+        var sku: String
+        var from: String
+        var to: String
+        var quantity: Int
+    }
+
     /// A reservation request.
     struct ReservationInput: Content {
         struct Line: Content {
@@ -40,6 +48,7 @@ struct InventoryAPIController {
     func register(api: TenantRoutes) {
         api.get("stock", ":skuID", requires: .inventory, .read, use: stock)
         api.post("stock", "movements", requires: .inventory, .write, use: movement)
+        api.post("stock", "transfers", requires: .inventory, .write, use: transfer)
         api.post("reservations", requires: .inventory, .write, use: reserve)
         api.post("reservations", ":reference", "release", requires: .inventory, .write) {
             try await settle($0, $1, commit: false)
@@ -111,6 +120,42 @@ struct InventoryAPIController {
         }
         let figures = try await service.figures([sku.id!])[sku.id!] ?? StockFigures()
         let response = Response(status: .created)
+        try response.content.encode(
+            StockResponse(
+                sku: sku.code,
+                onHand: figures.onHand,
+                reserved: figures.reserved,
+                available: figures.available
+            )
+        )
+        return response
+    }
+
+    @Sendable func transfer(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let input = try request.content.decode(TransferInput.self)
+        guard let sku = try await context.db.query(SKURecord.self).filter(\.$code == input.sku).first() else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.sku_unknown",
+                field: "sku"
+            )
+        }
+        let warehouses = try await context.db.query(WarehouseRecord.self).filter(\.$code ~~ [input.from, input.to])
+            .all()
+        guard let from = warehouses.first(where: { $0.code == input.from }),
+            let to = warehouses.first(where: { $0.code == input.to }),
+            (1...1_000_000).contains(input.quantity)
+        else {
+            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.transfer_invalid")
+        }
+        do {
+            try await stockService(context).transfer(sku: sku, from: from.id!, to: to.id!, quantity: input.quantity)
+        } catch let error as StockError {
+            throw error.appError
+        }
+        let response = Response(status: .created)
+        let figures = try await stockService(context).figures([sku.id!])[sku.id!] ?? StockFigures()
         try response.content.encode(
             StockResponse(
                 sku: sku.code,

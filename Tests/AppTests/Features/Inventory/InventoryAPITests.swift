@@ -244,3 +244,43 @@ import Vapor
         }
     }
 }
+
+@Suite struct TransferTests {
+    @Test func transfersMoveOnlyAvailableStockBetweenWarehouses() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            _ = try await DemoCatalog.seed(tdb, services: app.akinai)
+            let sku = try await app.sku(shop, "MG-001")
+            let stock = app.stock(shop)
+            let main = try await stock.defaultWarehouse()
+            let osaka = try #require(try await tdb.query(WarehouseRecord.self).filter(\.$code == "osaka").first())
+            let before = try await stock.level(sku: sku.id!, warehouse: main.id!)
+            let beforeOsaka = try await stock.level(sku: sku.id!, warehouse: osaka.id!)
+            try await stock.reserve(
+                reference: "R",
+                lines: [ReservationLine(skuID: sku.id!, quantity: before.onHand - 1)]
+            )
+            let admin = try #require(try await app.user(shop, email: shop.adminEmail))
+            let api = Browser(app)
+            api.headers.bearerAuthorization = .init(
+                token: try await app.makeToken(tenant: shop, userID: admin.id!, scopes: ["inventory:write"])
+            )
+            func transfer(_ quantity: Int, from: String = "main", to: String = "osaka") async throws -> HTTPStatus {
+                try await api.send(
+                    .POST,
+                    "/api/v1/stock/transfers",
+                    headers: ["Content-Type": "application/json"],
+                    body: #"{"sku": "MG-001", "from": "\#(from)", "to": "\#(to)", "quantity": \#(quantity)}"#
+                ).status
+            }
+            #expect(try await transfer(2) == .conflict, "only 1 unit is not reserved")
+            #expect(try await transfer(1) == .created)
+            #expect(try await stock.level(sku: sku.id!, warehouse: main.id!).onHand == before.onHand - 1)
+            #expect(try await stock.level(sku: sku.id!, warehouse: osaka.id!).onHand == beforeOsaka.onHand + 1)
+            #expect(try await transfer(1, to: "nowhere") == .unprocessableEntity)
+            #expect(try await transfer(1, from: "osaka", to: "osaka") == .unprocessableEntity)
+            #expect(try await stock.rebuild(repair: false).isEmpty)
+        }
+    }
+}
