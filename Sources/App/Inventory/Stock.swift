@@ -348,7 +348,6 @@ struct Stock: Sendable {
                 try await tx.update(listing)
             }
         }
-        let settings = try await tx.shopSettings()
         for sku in affected where !sku.isSet && sku.reorderPoint != nil {
             var alert = ReorderAlert(point: sku.reorderPoint, alerted: sku.reorderAlerted)
             let fire = alert.observe(available: available[sku.id!] ?? 0)
@@ -356,7 +355,7 @@ struct Stock: Sendable {
                 sku.reorderAlerted = alert.alerted
                 try await tx.update(sku)
             }
-            if fire, let to = settings.reorderAlertEmail {
+            if fire, let to = try await tx.shopSettings().reorderAlertEmail {
                 try await MailOutbox.enqueue(
                     on: tx.db,
                     services: services,

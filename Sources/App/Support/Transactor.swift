@@ -40,8 +40,10 @@ public struct Transactor: Sendable {
         return try await gate.withLock {
             try await db.withConnection { conn in
                 guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
-                // The setting belongs to the connection; setting it again costs nothing measurable.
-                try await sql.raw("PRAGMA synchronous = \(unsafeRaw: sqliteSynchronous)").run()
+                // FULL is SQLite's default; NORMAL belongs to the connection, so it is set on each use.
+                if sqliteSynchronous != "FULL" {
+                    try await sql.raw("PRAGMA synchronous = \(unsafeRaw: sqliteSynchronous)").run()
+                }
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await Self.$current.withValue(conn) { try await body(conn) }
