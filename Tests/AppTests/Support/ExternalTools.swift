@@ -42,6 +42,35 @@ enum ExternalTools {
     struct ToolError: Error, CustomStringConvertible {
         let description: String
     }
+
+    /// Starts `python3 -c script args…` in the background, silenced, and waits until it accepts connections on
+    /// `port` (the scripts stop by themselves when the test process ends).
+    static func serve(script: String, arguments: [String], port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if (try? self.python(
+                "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
+                [String(port)]
+            )) != nil {
+                return process
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw ToolError(description: "the test server on port \(port) did not start")
+    }
+
+    /// Stops a server started by `serve` and removes its files.
+    static func stop(_ process: Process, removing directory: String) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 /// An aiosmtpd server on a loopback port that stores what it receives in a maildir.
@@ -88,9 +117,7 @@ final class SMTPSink: @unchecked Sendable {
     deinit { stop() }
 
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: maildir)
+        ExternalTools.stop(process, removing: maildir)
     }
 
     /// One received message.
@@ -200,9 +227,7 @@ final class SecureSMTPSink: @unchecked Sendable {
     var certificate: String { directory + "/cert.pem" }
 
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: directory)
+        ExternalTools.stop(process, removing: directory)
     }
 
     deinit { stop() }

@@ -4,8 +4,6 @@ import Vapor
 
 /// The admin's audit timeline: newest first, filtered and paginated on the server, times in JST.
 struct AuditController {
-    static let pageSize = 50
-
     /// The filters, as query parameters.
     struct Filter: Content {
         var action: String?
@@ -33,11 +31,7 @@ struct AuditController {
         let rows: [Row]
         let filter: Filter
         let results: [String]
-        let page: Int
-        let pages: Int
-        let total: Int
-        let prevQuery: String?
-        let nextQuery: String?
+        let pager: Pager
     }
 
     func register(tenant: TenantRoutes) {
@@ -63,11 +57,17 @@ struct AuditController {
             query.filter(\.$occurredAtMillis < Int64(to.addingTimeInterval(86400).timeIntervalSince1970 * 1000))
         }
         let total = try await query.copy().count()
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        let page = min(max(1, filter.page ?? 1), pages)
-        filter.page = page
+        let pager = Pager(
+            requested: filter.page,
+            total: total,
+            parameters: [
+                "action": filter.action, "actor": filter.actor, "result": filter.result, "from": filter.from,
+                "to": filter.to,
+            ]
+        )
+        filter.page = pager.page
         let events = try await query.sort(\.$seq, .descending)
-            .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+            .range(pager.range).all()
         let rows = events.map {
             Row(
                 seq: $0.seq,
@@ -80,27 +80,11 @@ struct AuditController {
                 details: $0.details == "{}" ? "" : $0.details
             )
         }
-        func link(_ number: Int) -> String {
-            var items = [URLQueryItem(name: "page", value: String(number))]
-            for (key, value) in [
-                ("action", filter.action), ("actor", filter.actor), ("result", filter.result), ("from", filter.from),
-                ("to", filter.to),
-            ] {
-                if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
-            }
-            var components = URLComponents()
-            components.queryItems = items
-            return components.percentEncodedQuery ?? ""
-        }
         let body = AuditPage(
             rows: rows,
             filter: filter,
             results: AuditResult.allCases.map(\.rawValue),
-            page: page,
-            pages: pages,
-            total: total,
-            prevQuery: page > 1 ? link(page - 1) : nil,
-            nextQuery: page < pages ? link(page + 1) : nil
+            pager: pager
         )
         return try await Pages.render(
             "audit/index",

@@ -4,8 +4,6 @@ import Vapor
 
 /// 商品: the SKU list of the product master, searched, filtered, sorted and paginated on the server.
 struct CatalogController {
-    static let pageSize = 50
-
     /// The list's query.
     struct Filter: Content {
         var q: String?
@@ -32,11 +30,7 @@ struct CatalogController {
     struct CatalogPage: Encodable, Sendable {
         let rows: [Row]
         let filter: Filter
-        let total: Int
-        let page: Int
-        let pages: Int
-        let prevQuery: String?
-        let nextQuery: String?
+        let pager: Pager
     }
 
     func register(tenant: TenantRoutes) {
@@ -66,10 +60,13 @@ struct CatalogController {
         default: query.sort(\.$code)
         }
         let total = try await query.copy().count()
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        let page = min(max(1, filter.page ?? 1), pages)
-        filter.page = page
-        let skus = try await query.range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        let pager = Pager(
+            requested: filter.page,
+            total: total,
+            parameters: ["q": filter.q, "cool": filter.cool, "tax": filter.tax, "sort": filter.sort]
+        )
+        filter.page = pager.page
+        let skus = try await query.range(pager.range).all()
         let products = try await context.db.query(ProductRecord.self).filter(\.$id ~~ Set(skus.map(\.productID))).all()
         let names = Dictionary(uniqueKeysWithValues: products.map { ($0.id!, $0.name) })
         let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
@@ -88,17 +85,10 @@ struct CatalogController {
                 available: available[$0.id!] ?? 0
             )
         }
-        let link = { (number: Int) in
-            ListLinks.query(page: number, ["q": filter.q, "cool": filter.cool, "tax": filter.tax, "sort": filter.sort])
-        }
         let body = CatalogPage(
             rows: rows,
             filter: filter,
-            total: total,
-            page: page,
-            pages: pages,
-            prevQuery: page > 1 ? link(page - 1) : nil,
-            nextQuery: page < pages ? link(page + 1) : nil
+            pager: pager
         )
         return try await Pages.render(
             "catalog/index",
@@ -107,18 +97,5 @@ struct CatalogController {
             request: request,
             context: context
         )
-    }
-}
-
-/// Query strings for the pager links of server-side lists.
-enum ListLinks {
-    static func query(page: Int, _ parameters: [String: String?]) -> String {
-        var items = [URLQueryItem(name: "page", value: String(page))]
-        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
-            if let value, !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
-        }
-        var components = URLComponents()
-        components.queryItems = items
-        return components.percentEncodedQuery ?? ""
     }
 }

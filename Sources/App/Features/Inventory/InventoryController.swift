@@ -4,8 +4,6 @@ import Vapor
 
 /// 在庫: stock per SKU, and the stock-take (棚卸) page sized for a phone with a barcode scanner.
 struct InventoryController {
-    static let pageSize = 50
-
     /// The list's query.
     struct Filter: Content {
         var q: String?
@@ -30,11 +28,7 @@ struct InventoryController {
     struct StockPage: Encodable, Sendable {
         let rows: [Row]
         let filter: Filter
-        let total: Int
-        let page: Int
-        let pages: Int
-        let prevQuery: String?
-        let nextQuery: String?
+        let pager: Pager
     }
 
     /// The stock-take form: a scanned or typed barcode (JAN or SKU code) and the counted quantity.
@@ -78,10 +72,13 @@ struct InventoryController {
         if filter.low != nil { query.filter(\.$reorderAlerted == true) }
         query.sort(\.$code, filter.sort == "-code" ? .descending : .ascending)
         let total = try await query.copy().count()
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        let page = min(max(1, filter.page ?? 1), pages)
-        filter.page = page
-        let skus = try await query.range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        let pager = Pager(
+            requested: filter.page,
+            total: total,
+            parameters: ["q": filter.q, "low": filter.low, "sort": filter.sort]
+        )
+        filter.page = pager.page
+        let skus = try await query.range(pager.range).all()
         let stock = Stock(tdb: context.db, services: context.services, actor: context.actor)
         let figures = try await stock.figures(skus.map { $0.id! })
         let listings = try await context.db.query(ChannelListingRecord.self).filter(\.$skuID ~~ skus.map { $0.id! })
@@ -101,15 +98,10 @@ struct InventoryController {
                 channels: shown
             )
         }
-        let link = { (n: Int) in ListLinks.query(page: n, ["q": filter.q, "low": filter.low, "sort": filter.sort]) }
         let body = StockPage(
             rows: rows,
             filter: filter,
-            total: total,
-            page: page,
-            pages: pages,
-            prevQuery: page > 1 ? link(page - 1) : nil,
-            nextQuery: page < pages ? link(page + 1) : nil
+            pager: pager
         )
         return try await Pages.render(
             "inventory/index",
