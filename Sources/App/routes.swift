@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     InvitationController().register(public: app)
     AccountController().register(tenant: web)
     SecuritySettingsController().register(tenant: web)
+    ShopSettingsController().register(tenant: web)
     OperatorMailController().register(tenant: web)
     DashboardController().register(tenant: web)
     ModulesController().register(tenant: web)

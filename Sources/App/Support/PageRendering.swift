@@ -44,6 +44,7 @@ enum Pages {
         ("/settings/audit", "nav.audit"),
         ("/settings/tokens", "nav.tokens"),
         ("/settings/security", "nav.security"),
+        ("/settings/shop", "nav.shop"),
     ]
 
     /// Renders `template` inside the layout; the navigation shows only what the user may open.

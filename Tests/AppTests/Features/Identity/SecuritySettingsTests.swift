@@ -119,3 +119,24 @@ import Vapor
         }
     }
 }
+
+@Suite struct ShopSettingsTests {
+    @Test func theReorderAlertAddressIsSetOnItsPageAndAudited() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            #expect(
+                try await admin.post("/settings/shop", [("reorderAlertEmail", "not an address")]).status
+                    == .unprocessableEntity
+            )
+            let saved = try await admin.post("/settings/shop", [("reorderAlertEmail", "Buyer@Shop-A.example")])
+            #expect(saved.location == "/settings/shop?saved=1")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.shopSettings().reorderAlertEmail == "buyer@shop-a.example")
+            #expect(try await admin.get("/settings/shop").body.contains("buyer@shop-a.example"))
+            #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "settings.shop_change").count() == 1)
+            #expect(try await tdb.securitySettings() == SecuritySettings(), "security settings untouched")
+        }
+    }
+}
