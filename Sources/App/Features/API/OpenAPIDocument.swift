@@ -65,6 +65,21 @@ enum OpenAPIDocument {
                 "responses": { "200": { "description": "The SKU" }, "404": { "$ref": "#/components/responses/Error" } }
               }
             },
+            "/api/v1/skus/{skuID}/listings": {
+              "get": {
+                "operationId": "listListings", "summary": "The SKU's listings per channel with their 表示在庫",
+                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "responses": { "200": { "description": "Listings" }, "404": { "$ref": "#/components/responses/Error" } }
+              },
+              "post": {
+                "operationId": "saveListing", "summary": "Add or change the SKU's listing on a channel (item code and rule: all, buffer:N, cap:N, percent:N)",
+                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["channel", "itemCode"],
+                  "properties": { "channel": { "type": "string", "enum": ["rakuten", "yahoo", "amazon", "shopify", "own"] }, "itemCode": { "type": "string" }, "rule": { "type": "string" } } } } } },
+                "responses": { "200": { "description": "The listing with its recomputed 表示在庫" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+              }
+            },
             "/api/v1/stock/{skuID}": {
               "get": {
                 "operationId": "getStock", "summary": "On hand, reserved and available of a SKU (sets: derived availability)",

@@ -38,6 +38,21 @@ struct CatalogAPIController {
         let total: Int
     }
 
+    /// A listing to add or change: the SKU's item code and 表示在庫 rule on one channel.
+    struct ListingInput: Content {
+        var channel: String
+        var itemCode: String
+        var rule: String?
+    }
+
+    /// A listing as the API shows it.
+    struct ListingResponse: Content {
+        let channel: String
+        let itemCode: String
+        let rule: String
+        let shown: Int
+    }
+
     /// Paging and search query.
     struct ListQuery: Content {
         var q: String?
@@ -51,6 +66,8 @@ struct CatalogAPIController {
         api.post("products", requires: .catalog, .write, use: createProduct)
         api.get("skus", requires: .catalog, .read, use: listSKUs)
         api.get("skus", ":skuID", requires: .catalog, .read, use: showSKU)
+        api.get("skus", ":skuID", "listings", requires: .catalog, .read, use: listings)
+        api.post("skus", ":skuID", "listings", requires: .catalog, .write, use: putListing)
     }
 
     @Sendable func listProducts(
@@ -147,6 +164,73 @@ struct CatalogAPIController {
             sku
         ])
         return Self.response(sku, product: product, available: available)
+    }
+
+    @Sendable func listings(_ request: Request, _ context: TenantContext) async throws -> [ListingResponse] {
+        let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
+        return try await context.db.query(ChannelListingRecord.self).filter(\.$skuID == sku.id!).sort(\.$channel).all()
+            .map { ListingResponse(channel: $0.channel, itemCode: $0.itemCode, rule: $0.rule, shown: $0.shown) }
+    }
+
+    /// Adds the SKU's listing on a channel, or changes its item code and rule; 表示在庫 is recomputed at once.
+    @Sendable func putListing(_ request: Request, _ context: TenantContext) async throws -> ListingResponse {
+        let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
+        let input = try request.content.decode(ListingInput.self)
+        guard CatalogWriter.channels.contains(input.channel), (1...100).contains(input.itemCode.count) else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.listing_invalid",
+                field: "channel"
+            )
+        }
+        let rule: ChannelStockRule
+        do {
+            rule = try ChannelStockRule(text: input.rule ?? "all")
+        } catch {
+            throw AppError.invalid(error)
+        }
+        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available([
+            sku
+        ])
+        let shown = rule.shown(available: available[sku.id!] ?? 0)
+        let now = context.now
+        return try await context.db.transaction { tx in
+            if let clash = try await tx.query(ChannelListingRecord.self).filter(\.$channel == input.channel)
+                .filter(\.$itemCode == input.itemCode).first(), clash.skuID != sku.id
+            {
+                throw AppError(.conflict, code: "conflict", messageKey: "error.code_taken", field: "itemCode")
+            }
+            let listing =
+                try await tx.query(ChannelListingRecord.self).filter(\.$skuID == sku.id!).filter(
+                    \.$channel == input.channel
+                )
+                .first() ?? ChannelListingRecord()
+            let old = listing.id == nil ? "" : "\(listing.itemCode) \(listing.rule)"
+            if listing.id == nil {
+                listing.id = UUID()
+                listing.skuID = sku.id!
+                listing.channel = input.channel
+            }
+            listing.itemCode = input.itemCode
+            listing.rule = rule.text
+            listing.shown = shown
+            listing.updatedAt = now
+            if old.isEmpty { try await tx.create(listing) } else { try await tx.update(listing) }
+            try await context.audit(
+                tx,
+                action: "listing.save",
+                targetType: "sku",
+                targetID: sku.id!.uuidString,
+                details: ["channel": input.channel, "old": old, "new": "\(input.itemCode) \(rule.text)"]
+            )
+            return ListingResponse(
+                channel: listing.channel,
+                itemCode: listing.itemCode,
+                rule: listing.rule,
+                shown: shown
+            )
+        }
     }
 
     static func response(_ sku: SKURecord, product: ProductRecord?, available: [UUID: Int]) -> SKUResponse {

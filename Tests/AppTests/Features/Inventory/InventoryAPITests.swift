@@ -284,3 +284,50 @@ import Vapor
         }
     }
 }
+
+@Suite struct ListingAPITests {
+    @Test func listingsAreAddedAndTheirRuleChangesTheShownStockAtOnce() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            _ = try await DemoCatalog.seed(tdb, services: app.akinai)
+            let sku = try await app.sku(shop, "CN-001")
+            let available = try await app.stock(shop).available([sku])[sku.id!] ?? 0
+            #expect(available > 3)
+            let admin = try #require(try await app.user(shop, email: shop.adminEmail))
+            let api = Browser(app)
+            api.headers.bearerAuthorization = .init(
+                token: try await app.makeToken(tenant: shop, userID: admin.id!, scopes: ["catalog:write"])
+            )
+            func save(_ json: String) async throws -> Browser.Page {
+                try await api.send(
+                    .POST,
+                    "/api/v1/skus/\(sku.id!.uuidString)/listings",
+                    headers: ["Content-Type": "application/json"],
+                    body: json
+                )
+            }
+            let added = try await save(#"{"channel": "amazon", "itemCode": "B0CN001", "rule": "cap:3"}"#)
+            #expect(added.status == .ok)
+            #expect(added.body.contains("\"shown\":3"))
+            let changed = try await save(#"{"channel": "amazon", "itemCode": "B0CN001", "rule": "buffer:1"}"#)
+            #expect(changed.body.contains("\"shown\":\(available - 1)"))
+            #expect(
+                try await save(#"{"channel": "amazon", "itemCode": "x", "rule": "half"}"#).status
+                    == .unprocessableEntity
+            )
+            #expect(try await save(#"{"channel": "ebay", "itemCode": "x"}"#).status == .unprocessableEntity)
+            let other = try await app.sku(shop, "CN-002")
+            let clash = try await api.send(
+                .POST,
+                "/api/v1/skus/\(other.id!.uuidString)/listings",
+                headers: ["Content-Type": "application/json"],
+                body: #"{"channel": "amazon", "itemCode": "B0CN001"}"#
+            )
+            #expect(clash.status == .conflict, "one item code per channel")
+            let list = try await api.get("/api/v1/skus/\(sku.id!.uuidString)/listings")
+            #expect(list.body.contains("\"rule\":\"buffer:1\""))
+            #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "listing.save").count() == 2)
+        }
+    }
+}
