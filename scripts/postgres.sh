@@ -35,7 +35,7 @@ start)
         --auth-local=trust --auth-host=scram-sha-256 >"$PGROOT/initdb.log"
     # fsync off: this server holds only throwaway test databases.
     as_pg "$BIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 \
-        -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGROOT -c fsync=off -c max_connections=400 -c shared_buffers=256MB" \
+        -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGROOT -c fsync=off -c max_connections=1000 -c shared_buffers=256MB" \
         start >/dev/null
     as_pg "$BIN/psql" -h "$PGROOT" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt \
         -c "CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASS'" \

@@ -50,10 +50,20 @@ public func configure(
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60), sqlLogLevel: nil), as: .sqlite)
         isSQLite = true
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        // Transactions that wait on a row lock (orders for the same SKU) hold their connection meanwhile, so the
+        // pool is larger than the driver's default of one per event loop, and waits longer before giving up.
+        app.databases.use(
+            try .postgres(
+                url: url,
+                maxConnectionsPerEventLoop: config.postgresPoolSize,
+                connectionPoolTimeout: .seconds(60),
+                sqlLogLevel: .debug
+            ),
+            as: .psql
+        )
         isSQLite = false
     }
     if isSQLite, let sql = app.db as? any SQLDatabase {

@@ -28,6 +28,8 @@ public struct AppConfig: Sendable {
     public var mailFrom: String
     /// `AKINAI_SQLITE_SYNCHRONOUS`: `FULL` (default) or `NORMAL`.
     public var sqliteSynchronous: String
+    /// `AKINAI_DB_POOL`: PostgreSQL connections per event loop (default 8).
+    public var postgresPoolSize: Int
 
     /// Errors in the environment that stop Akinai from starting.
     public struct ConfigError: Error, CustomStringConvertible {
@@ -87,7 +89,9 @@ public struct AppConfig: Sendable {
             workerCount: max(0, min(workers, 16)),
             smtp: smtp,
             mailFrom: env["AKINAI_MAIL_FROM"] ?? smtp?.from ?? "Akinai <noreply@akinai.invalid>",
-            sqliteSynchronous: (env["AKINAI_SQLITE_SYNCHRONOUS"] ?? "FULL").uppercased() == "NORMAL" ? "NORMAL" : "FULL"
+            sqliteSynchronous: (env["AKINAI_SQLITE_SYNCHRONOUS"] ?? "FULL").uppercased() == "NORMAL"
+                ? "NORMAL" : "FULL",
+            postgresPoolSize: max(1, min(Int(env["AKINAI_DB_POOL"] ?? "") ?? 8, 64))
         )
     }
 
