@@ -89,10 +89,10 @@ enum OpenAPIDocument {
             },
             "/api/v1/stock/movements": {
               "post": {
-                "operationId": "createMovement", "summary": "A receipt, or an adjustment with its reason, recorded in the ledger",
+                "operationId": "createMovement", "summary": "A receipt, a return of shipped goods (cancel), or an adjustment with its reason, recorded in the ledger",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                   "type": "object", "required": ["sku", "kind", "quantity"],
-                  "properties": { "sku": { "type": "string" }, "kind": { "type": "string", "enum": ["receipt", "adjustment"] }, "quantity": { "type": "integer" }, "reason": { "type": "string" } } } } } },
+                  "properties": { "sku": { "type": "string" }, "kind": { "type": "string", "enum": ["receipt", "cancel", "adjustment"] }, "quantity": { "type": "integer" }, "reason": { "type": "string" } } } } } },
                 "responses": { "201": { "description": "The new figures" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
               }
             },

@@ -72,7 +72,9 @@ struct InventoryAPIController {
 
     @Sendable func movement(_ request: Request, _ context: TenantContext) async throws -> Response {
         let input = try request.content.decode(MovementInput.self)
-        guard let kind = MovementKind(rawValue: input.kind), [.receipt, .adjustment].contains(kind) else {
+        // Receipts, returns of shipped goods (cancel) and adjustments; reservations and sales go through
+        // /reservations, stock-takes through the stock-take page, transfers through /stock/transfers.
+        guard let kind = MovementKind(rawValue: input.kind), [.receipt, .cancel, .adjustment].contains(kind) else {
             throw AppError(
                 .unprocessableEntity,
                 code: "validation_failed",

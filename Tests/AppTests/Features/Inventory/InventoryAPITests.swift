@@ -129,6 +129,21 @@ import Vapor
                 "5 of the 10 shipped; R-1003 still holds 2"
             )
             #expect(try await post(api, "/api/v1/reservations/NOPE/commit", "").status == .notFound)
+            // A shipped item comes back: a cancel movement puts it on hand again.
+            let returned = try await post(
+                api,
+                "/api/v1/stock/movements",
+                #"{"sku": "TS-001-RED-L", "kind": "cancel", "quantity": 1, "reason": "返品"}"#
+            )
+            #expect(returned.status == .created)
+            #expect(returned.body.contains("\"onHand\":6"))
+            #expect(
+                try await post(
+                    api,
+                    "/api/v1/stock/movements",
+                    #"{"sku": "TS-001-RED-L", "kind": "sale", "quantity": 1}"#
+                ).status == .unprocessableEntity
+            )
             #expect(try await app.stock(shop).rebuild(repair: false).isEmpty)
         }
     }
