@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Tries Akinai as a newcomer would after reading the README: `akinai demo` creates the demo shop and prints
-# credentials, `akinai serve` starts the server on the default SQLite database, and the printed credentials
+# Tries Akinai as a newcomer would after reading the README (scripts/run: `akinai demo` creates the demo shop
+# and prints credentials, `akinai serve` starts the server on the default SQLite database), and the printed credentials
 # sign in through the real sign-in form over HTTP. Uses the binary of the last `swift build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
