@@ -95,23 +95,7 @@ final class SMTPSink: @unchecked Sendable {
     init() throws {
         port = Int.random(in: 30000..<60000)
         maildir = NSTemporaryDirectory() + "akinai-maildir-" + UUID().uuidString
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: ExternalTools.python)
-        process.arguments = ["-c", Self.script, String(port), maildir]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until it accepts connections.
-        for _ in 0..<100 {
-            if (try? ExternalTools.python(
-                "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
-                [String(port)]
-            )) != nil {
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw ExternalTools.ToolError(description: "aiosmtpd did not start")
+        process = try ExternalTools.serve(script: Self.script, arguments: [String(port), maildir], port: port)
     }
 
     deinit { stop() }
@@ -204,24 +188,11 @@ final class SecureSMTPSink: @unchecked Sendable {
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: ExternalTools.python)
-        process.arguments = [
-            "-c", Self.script, String(port), directory + "/cert.pem", directory + "/key.pem", received,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 {
-            if (try? ExternalTools.python(
-                "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
-                [String(port)]
-            )) != nil {
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw ExternalTools.ToolError(description: "aiosmtpd with TLS did not start")
+        process = try ExternalTools.serve(
+            script: Self.script,
+            arguments: [String(port), directory + "/cert.pem", directory + "/key.pem", received],
+            port: port
+        )
     }
 
     var certificate: String { directory + "/cert.pem" }
