@@ -130,13 +130,21 @@ final class SMTPSink: @unchecked Sendable {
         return decoded.map { Message(to: $0["to"] ?? "", subject: $0["subject"] ?? "", body: $0["body"] ?? "") }
     }
 
-    /// The path of the first link in the newest message to `address`.
+    /// The paths of the links in every message to `address`. Maildir names do not sort in delivery order
+    /// within a second, so callers pick the link they need rather than "the newest".
+    func links(to address: String) throws -> [String] {
+        try messages().filter { $0.to == address }.compactMap { message in
+            guard let range = message.body.range(of: "https?://[^\\s]+", options: .regularExpression) else {
+                return nil
+            }
+            return URL(string: String(message.body[range]))?.path
+        }
+    }
+
+    /// The link mailed to `address`, when exactly one was.
     func link(to address: String) throws -> String? {
-        guard let body = try messages().last(where: { $0.to == address })?.body,
-            let range = body.range(of: "https?://[^\\s]+", options: .regularExpression),
-            let url = URL(string: String(body[range]))
-        else { return nil }
-        return url.path
+        let all = Set(try links(to: address))
+        return all.count == 1 ? all.first : nil
     }
 }
 

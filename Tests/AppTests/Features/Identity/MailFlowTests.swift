@@ -120,8 +120,7 @@ import Vapor
             // An expired link is refused.
             _ = try await requestReset(shop.adminEmail)
             try await app.runJobs()
-            let second = try #require(try sink.link(to: shop.adminEmail))
-            #expect(second != link)
+            let second = try #require(try sink.links(to: shop.adminEmail).first { $0 != link })
             clock.advance(61 * 60)
             #expect(try await Browser(app).get(second).status == .notFound)
         }
