@@ -56,9 +56,6 @@ public struct Transactor: Sendable {
             }
         }
     }
-
-    /// Whether the current task is inside a transaction started by a `Transactor`.
-    public static var inTransaction: Bool { current != nil }
 }
 
 /// A FIFO async mutex.

@@ -120,17 +120,7 @@ struct InventoryAPIController {
         } catch let error as StockError {
             throw error.appError
         }
-        let figures = try await service.figures([sku.id!])[sku.id!] ?? StockFigures()
-        let response = Response(status: .created)
-        try response.content.encode(
-            StockResponse(
-                sku: sku.code,
-                onHand: figures.onHand,
-                reserved: figures.reserved,
-                available: figures.available
-            )
-        )
-        return response
+        return try await created(sku, context)
     }
 
     @Sendable func transfer(_ request: Request, _ context: TenantContext) async throws -> Response {
@@ -156,8 +146,13 @@ struct InventoryAPIController {
         } catch let error as StockError {
             throw error.appError
         }
-        let response = Response(status: .created)
+        return try await created(sku, context)
+    }
+
+    /// 201 with the SKU's figures over all warehouses, after a movement or transfer.
+    private func created(_ sku: SKURecord, _ context: TenantContext) async throws -> Response {
         let figures = try await stockService(context).figures([sku.id!])[sku.id!] ?? StockFigures()
+        let response = Response(status: .created)
         try response.content.encode(
             StockResponse(
                 sku: sku.code,
