@@ -66,6 +66,7 @@ public func configure(
         )
         isSQLite = false
     }
+    // tenancy: start-up pragmas
     if isSQLite, let sql = app.db as? any SQLDatabase {
         // WAL lets readers proceed while one writer commits; the setting is stored in the file.
         _ = try await sql.raw("PRAGMA journal_mode=WAL").all()

@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     app.get("health") { request async throws -> Response in
         var healthy = true
         do {
+            // tenancy: health check, no tenant data
             _ = try await (request.db as? any SQLDatabase)?.raw("SELECT 1 AS ok").all()
         } catch {
             healthy = false
@@ -24,6 +25,7 @@ func routes(_ app: Application) throws {
             string: lang.rawValue,
             maxAge: 365 * 86400,
             path: "/",
+            isSecure: request.akinai.config.servedOverTLS,
             isHTTPOnly: true,
             sameSite: .lax
         )

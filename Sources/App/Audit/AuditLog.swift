@@ -53,17 +53,16 @@ public enum AuditLog {
             return (try? encoder.encode(details)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
         }()
         return try await tdb.transaction { tx in
-            if !tx.transactor.isSQLite, let sql = tx.db as? any SQLDatabase {
-                try await sql.raw("SELECT id FROM tenants WHERE id = \(bind: tx.tenantID) FOR UPDATE").run()
-            }
-            let last = try await tx.query(AuditEventRecord.self).sort(\.$seq, .descending).first()
+            try await tx.lockTenantRow()
+            // The chain continues from its signed head, not from whatever row is last in the table: events deleted
+            // from the end leave a gap that `verify` names, instead of being papered over by the next append.
+            guard let tenant = try await tx.tenantRecord() else { throw TenancyViolation() }
             let seq: Int
             let previous: String
-            if let last {
-                seq = last.seq + 1
-                previous = last.hash
+            if let head = tenant.auditHead {
+                seq = head.seq + 1
+                previous = head.hash
             } else {
-                guard let tenant = try await TenantRecord.find(tx.tenantID, on: tx.db) else { throw TenancyViolation() }
                 seq = tenant.auditAnchorSeq + 1
                 previous = tenant.auditAnchorHash
             }
@@ -82,20 +81,25 @@ public enum AuditLog {
                 details: detailJSON,
                 prevHash: previous
             )
-            try await tx.create(AuditEventRecord(entry))
+            let hash = entry.hash(key: tx.auditKey)
+            try await tx.create(AuditEventRecord(entry, hash: hash))
+            try await tx.setAuditHead(.signed(tenantID: tx.tenantID, seq: seq, hash: hash, key: tx.auditKey))
             return entry
         }
     }
 
     /// Verifies one tenant's chain from its anchor to the newest event.
     public static func verify(_ tdb: TenantDatabase) async throws -> AuditChain.Verdict {
-        guard let tenant = try await TenantRecord.find(tdb.tenantID, on: tdb.db) else { throw TenancyViolation() }
+        guard let tenant = try await tdb.tenantRecord() else { throw TenancyViolation() }
         let records = try await tdb.query(AuditEventRecord.self).sort(\.$seq, .ascending).all()
         return AuditChain.verify(
+            tenantID: tdb.tenantID,
             records.map(\.entry),
             storedHashes: records.map(\.hash),
             anchorSeq: tenant.auditAnchorSeq,
-            anchorHash: tenant.auditAnchorHash
+            anchorHash: tenant.auditAnchorHash,
+            head: tenant.auditHead,
+            key: tdb.auditKey
         )
     }
 }

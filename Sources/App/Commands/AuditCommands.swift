@@ -23,6 +23,7 @@ struct AuditCommands: AsyncCommandGroup {
             }
             var broken: [String] = []
             for tenant in tenants {
+                // tenancy: operator CLI, every tenant in turn
                 let verdict = try await AuditLog.verify(app.tenantDirectory.tenantDatabase(tenant.id!))
                 switch verdict {
                 case .intact(let count):

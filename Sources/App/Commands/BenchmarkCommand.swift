@@ -22,6 +22,7 @@ struct BenchmarkCommand: AsyncCommand {
         let clients = max(2, signature.clients ?? 16)
         let code = "bench-\(Int(Date().timeIntervalSince1970) % 1_000_000)"
         let tenant = try await TenantProvisioning.create(
+            // tenancy: operator CLI, scratch tenant
             db: app.db,
             services: services,
             code: code,
@@ -29,6 +30,7 @@ struct BenchmarkCommand: AsyncCommand {
             adminEmail: "bench@\(code).invalid",
             adminPassword: SecretToken.generate(bytes: 18)
         )
+        // tenancy: operator CLI, scratch tenant
         let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
         let writer = CatalogWriter(tdb: tdb, services: services, actor: .cli)
         let plain = ProductInput.SKUInput(

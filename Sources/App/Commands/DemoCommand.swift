@@ -16,6 +16,7 @@ struct DemoCommand: AsyncCommand {
         let services = app.akinai
         let password = SecretToken.generate(bytes: 12)
         if let tenant = try await app.tenantDirectory.activeTenant(code: Self.code) {
+            // tenancy: operator CLI, the demo tenant
             let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
             let hash = try services.passwordHasher.hash(password)
             try await tdb.transaction { tx in
@@ -49,6 +50,7 @@ struct DemoCommand: AsyncCommand {
             }
         } else {
             _ = try await TenantProvisioning.create(
+                // tenancy: operator CLI, the demo tenant
                 db: app.db,
                 services: services,
                 code: Self.code,
@@ -59,6 +61,7 @@ struct DemoCommand: AsyncCommand {
             )
         }
         if let tenant = try await app.tenantDirectory.activeTenant(code: Self.code) {
+            // tenancy: operator CLI, the demo tenant
             let created = try await DemoCatalog.seed(app.tenantDirectory.tenantDatabase(tenant.id!), services: services)
             if created > 0 { context.console.print("Created the demo catalog: \(created) SKUs in two warehouses.") }
         }

@@ -24,6 +24,7 @@ struct OperatorCommands: AsyncCommandGroup {
             let code = OperatorDirectory.operatorCode
             guard let existing = try await app.tenantDirectory.activeTenant(code: code) else {
                 _ = try await TenantProvisioning.create(
+                    // tenancy: operator CLI, tenant named on the command line
                     db: app.db,
                     services: app.akinai,
                     code: code,
@@ -38,6 +39,7 @@ struct OperatorCommands: AsyncCommandGroup {
                 )
                 return
             }
+            // tenancy: operator CLI, tenant named on the command line
             let tdb = app.tenantDirectory.tenantDatabase(existing.id!)
             guard let email = try? EmailAddress(rawEmail) else { throw CommandFailure(description: "invalid e-mail") }
             if let problem = try await PasswordRules.check(

@@ -21,6 +21,7 @@ struct StockCommands: AsyncCommandGroup {
             if let code = signature.tenant { tenants = tenants.filter { $0.code == code.lowercased() } }
             var differing = 0
             for tenant in tenants {
+                // tenancy: operator CLI, tenant named on the command line
                 let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
                 let stock = Stock(tdb: tdb, services: app.akinai, actor: .cli)
                 let differences = try await stock.rebuild(repair: signature.repair)

@@ -25,6 +25,7 @@ struct TenantCommands: AsyncCommandGroup {
             }
             let app = context.application
             let tenant = try await TenantProvisioning.create(
+                // tenancy: operator CLI, tenant named on the command line
                 db: app.db,
                 services: app.akinai,
                 code: code,

@@ -26,6 +26,7 @@ struct TokenCommands: AsyncCommandGroup {
             guard let tenant = try await app.tenantDirectory.activeTenant(code: code.lowercased()) else {
                 throw CommandFailure(description: "no active tenant with code \(code)")
             }
+            // tenancy: operator CLI, tenant named on the command line
             let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
             guard let address = try? EmailAddress(email),
                 let user = try await tdb.query(UserRecord.self).filter(\.$email == address.rawValue).first(),

@@ -43,18 +43,11 @@ struct Stock: Sendable {
         guard quantity != 0 || kind == .stockTake else { throw StockError.invalidQuantity }
         let (onHandDelta, reservedDelta) = kind.deltas(quantity)
         try await tdb.transaction { tx in
-            let sql = tx.db as! any SQLDatabase
             let stamp = now
             // Make sure the row exists, then change it only if the result stays valid.
-            try await sql.raw(
-                """
-                INSERT INTO stock_levels (id, tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at)
-                VALUES (\(bind: UUID()), \(bind: tx.tenantID), \(bind: sku.id!), \(bind: warehouseID), 0, 0, \(bind: stamp))
-                ON CONFLICT (tenant_id, sku_id, warehouse_id) DO NOTHING
-                """
-            ).run()
+            try await ensureLevel(tx, sku: sku.id!, warehouse: warehouseID)
             let floor: SQLQueryString = kind == .stockTake ? "0" : "reserved + \(bind: -reservedDelta)"
-            let rows = try await sql.raw(
+            let rows = try await tx.sql.all(
                 """
                 UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandDelta), reserved = reserved + \(bind: reservedDelta),
                     updated_at = \(bind: stamp)
@@ -63,7 +56,7 @@ struct Stock: Sendable {
                   AND reserved + \(bind: reservedDelta) >= 0
                 RETURNING on_hand, reserved
                 """
-            ).all()
+            )
             guard !rows.isEmpty else {
                 let level = try await level(tx, sku: sku.id!, warehouse: warehouseID)
                 throw StockError.insufficient(sku: sku.id!, requested: abs(quantity), available: level.available)
@@ -100,22 +93,52 @@ struct Stock: Sendable {
         }
     }
 
-    /// A stock-take: the counted quantity replaces on hand, through an adjustment of the difference.
-    func count(sku: SKURecord, warehouseID: UUID, counted: Int, reference: String = "") async throws -> Int {
-        guard counted >= 0 else { throw StockError.invalidQuantity }
-        let current = try await level(tdb, sku: sku.id!, warehouse: warehouseID).onHand
-        let difference = counted - current
-        if difference != 0 {
-            try await move(
-                sku: sku,
-                warehouseID: warehouseID,
-                kind: .stockTake,
-                quantity: difference,
-                reference: reference,
-                reason: "棚卸"
+    /// A stock-take: the counted quantity replaces on hand, through an adjustment of the difference, with its
+    /// audit event, in one transaction. The figure it replaces is read inside that transaction under the row's
+    /// lock, so two submissions of the same count (a double tap) leave on hand at the count, not below it.
+    /// Returns on hand before the count and the difference applied.
+    func stockTake(
+        sku: SKURecord,
+        warehouseID: UUID,
+        counted: Int,
+        reference: String = ""
+    ) async throws -> (
+        was: Int, difference: Int
+    ) {
+        guard (0...StockLimits.maxQuantity).contains(counted), !sku.isSet else { throw StockError.invalidQuantity }
+        return try await tdb.transaction { tx in
+            try await ensureLevel(tx, sku: sku.id!, warehouse: warehouseID)
+            let lock: SQLQueryString = tx.isSQLite ? "" : "FOR UPDATE"
+            let rows = try await tx.sql.all(
+                """
+                SELECT on_hand FROM stock_levels
+                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID)
+                \(lock)
+                """
             )
+            let was = try rows.first?.decode(column: "on_hand", as: Int.self) ?? 0
+            let difference = counted - was
+            if difference != 0 {
+                try await Stock(tdb: tx, services: services, actor: actor).move(
+                    sku: sku,
+                    warehouseID: warehouseID,
+                    kind: .stockTake,
+                    quantity: difference,
+                    reference: reference,
+                    reason: "棚卸"
+                )
+            }
+            try await AuditLog.append(
+                tx,
+                actor: actor,
+                action: "stock.count",
+                targetType: "sku",
+                targetID: sku.id!.uuidString,
+                details: ["code": sku.code, "counted": String(counted), "was": String(was)],
+                now: now
+            )
+            return (was, difference)
         }
-        return difference
     }
 
     // MARK: Reservations
@@ -132,20 +155,35 @@ struct Stock: Sendable {
         let components = try await setComponents(of: lines.map(\.skuID))
         let needs = try SetProducts.expand(lines, components: components)
         return try await tdb.transaction { tx in
-            if let existing = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first() {
+            let stamp = now
+            // Claim the reference first. On PostgreSQL a concurrent claim of the same reference waits here until
+            // the first transaction ends, then finds its row (committed) or takes the reference (rolled back), so
+            // every request for one reference answers with the one reservation.
+            let id = UUID()
+            let claimed = try await tx.sql.all(
+                """
+                INSERT INTO reservations (id, tenant_id, reference, status, lines, warehouse_id, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: tx.tenantID), \(bind: reference), \(bind: ReservationStatus.held.rawValue),
+                    \(bind: Self.encode(needs)), \(bind: warehouse), \(bind: stamp), \(bind: stamp))
+                ON CONFLICT (tenant_id, reference) DO NOTHING
+                RETURNING id
+                """
+            )
+            guard !claimed.isEmpty else {
+                guard
+                    let existing = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first()
+                else { throw StockError.notReserved }
                 return existing
             }
-            let sql = tx.db as! any SQLDatabase
-            let stamp = now
             for need in needs {
-                let rows = try await sql.raw(
+                let rows = try await tx.sql.all(
                     """
                     UPDATE stock_levels SET reserved = reserved + \(bind: need.quantity), updated_at = \(bind: stamp)
                     WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse)
                       AND on_hand - reserved >= \(bind: need.quantity)
                     RETURNING reserved
                     """
-                ).all()
+                )
                 guard !rows.isEmpty else {
                     let available = try await level(tx, sku: need.sku, warehouse: warehouse).available
                     throw StockError.insufficient(sku: need.sku, requested: need.quantity, available: available)
@@ -161,16 +199,8 @@ struct Stock: Sendable {
                     reason: ""
                 )
             }
-            let reservation = ReservationRecord()
-            reservation.id = UUID()
-            reservation.reference = reference
-            reservation.status = "held"
-            reservation.lines = Self.encode(needs)
-            reservation.warehouseID = warehouse
-            reservation.createdAt = stamp
-            reservation.updatedAt = stamp
-            try await tx.create(reservation)
             try await afterChange(tx, skuIDs: needs.map(\.sku))
+            guard let reservation = try await tx.find(ReservationRecord.self, id) else { throw StockError.notReserved }
             return reservation
         }
     }
@@ -185,28 +215,39 @@ struct Stock: Sendable {
         try await settle(reference: reference, kind: .sale)
     }
 
+    /// Settles a held reservation once. The status changes from `held` in one conditional UPDATE: of any number
+    /// of concurrent settles, exactly one gets the row back and moves stock; the others find it settled (409).
     private func settle(reference: String, kind: MovementKind) async throws {
         try await tdb.transaction { tx in
-            guard let reservation = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first()
-            else {
-                throw StockError.notReserved
-            }
-            guard reservation.status == "held" else { throw StockError.notReserved }
-            let sql = tx.db as! any SQLDatabase
-            let needs = Self.decode(reservation.lines)
+            let status: ReservationStatus = kind == .sale ? .committed : .released
+            let rows = try await tx.sql.all(
+                """
+                UPDATE reservations SET status = \(bind: status.rawValue), updated_at = \(bind: now)
+                WHERE tenant_id = \(bind: tx.tenantID) AND reference = \(bind: reference)
+                  AND status = \(bind: ReservationStatus.held.rawValue)
+                RETURNING lines, warehouse_id
+                """
+            )
+            guard let row = rows.first else { throw StockError.notReserved }
+            let needs = try Self.decode(try row.decode(column: "lines", as: String.self))
+            let warehouseID = try row.decode(column: "warehouse_id", as: UUID.self)
             let (onHandFactor, reservedFactor) = kind.deltas(1)
             for need in needs {
-                try await sql.raw(
+                let updated = try await tx.sql.all(
                     """
                     UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandFactor * need.quantity),
                         reserved = reserved + \(bind: reservedFactor * need.quantity), updated_at = \(bind: now)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: reservation.warehouseID)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouseID)
+                      AND reserved >= \(bind: need.quantity) AND on_hand + \(bind: onHandFactor * need.quantity) >= 0
+                    RETURNING reserved
                     """
-                ).run()
+                )
+                // The ledger says this much is reserved; figures that disagree are refused, never driven negative.
+                guard !updated.isEmpty else { throw StockError.notReserved }
                 try await record(
                     tx,
                     sku: need.sku,
-                    warehouse: reservation.warehouseID,
+                    warehouse: warehouseID,
                     kind: kind,
                     onHand: onHandFactor * need.quantity,
                     reserved: reservedFactor * need.quantity,
@@ -214,9 +255,6 @@ struct Stock: Sendable {
                     reason: ""
                 )
             }
-            reservation.status = kind == .sale ? "committed" : "released"
-            reservation.updatedAt = now
-            try await tx.update(reservation)
             try await afterChange(tx, skuIDs: needs.map(\.sku))
         }
     }
@@ -291,6 +329,17 @@ struct Stock: Sendable {
         try await level(tdb, sku: sku, warehouse: warehouse)
     }
 
+    /// Inserts the (SKU, warehouse) figures row at zero if it does not exist yet.
+    private func ensureLevel(_ tx: TenantDatabase, sku: UUID, warehouse: UUID) async throws {
+        try await tx.sql.run(
+            """
+            INSERT INTO stock_levels (id, tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at)
+            VALUES (\(bind: UUID()), \(bind: tx.tenantID), \(bind: sku), \(bind: warehouse), 0, 0, \(bind: now))
+            ON CONFLICT (tenant_id, sku_id, warehouse_id) DO NOTHING
+            """
+        )
+    }
+
     private func level(_ db: TenantDatabase, sku: UUID, warehouse: UUID) async throws -> StockFigures {
         try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse).first()?
             .figures ?? StockFigures()
@@ -357,9 +406,8 @@ struct Stock: Sendable {
             }
             if fire, let to = try await tx.shopSettings().reorderAlertEmail {
                 try await MailOutbox.enqueue(
-                    on: tx.db,
+                    tx,
                     services: services,
-                    tenantID: tx.tenantID,
                     to: to,
                     subject: "【Akinai】発注点に達しました: \(sku.code)",
                     body: """
@@ -377,12 +425,22 @@ struct Stock: Sendable {
         return String(data: (try? JSONEncoder().encode(array)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
     }
 
-    static func decode(_ text: String) -> [(sku: UUID, quantity: Int)] {
-        let array = (try? JSONDecoder().decode([[String: String]].self, from: Data(text.utf8))) ?? []
-        return array.compactMap { item in
-            guard let sku = item["sku"].flatMap(UUID.init(uuidString:)), let q = item["quantity"].flatMap(Int.init)
-            else { return nil }
+    /// The lines of a stored reservation. An unreadable line is an error: settling part of an order would leave
+    /// stock reserved for ever.
+    static func decode(_ text: String) throws -> [(sku: UUID, quantity: Int)] {
+        let array = try JSONDecoder().decode([[String: String]].self, from: Data(text.utf8))
+        return try array.map { item in
+            guard let sku = item["sku"].flatMap(UUID.init(uuidString:)), let q = item["quantity"].flatMap(Int.init),
+                q > 0
+            else { throw StoredValueError(table: "reservations", column: "lines", underlying: "bad line") }
             return (sku, q)
         }
     }
+}
+
+/// The states of a reservation.
+enum ReservationStatus: String, Sendable {
+    case held
+    case committed
+    case released
 }

@@ -8,6 +8,7 @@ enum BuiltInJobs {
         registry.register("sessions.purge") { context in
             let now = context.services.clock()
             // Past their absolute end (at most 24 h); idle sessions are refused at their next request.
+            // tenancy: expired sessions of every tenant
             try await SessionRecord.query(on: context.db).filter(\.$expiresAt < now).delete()
         }
         registry.schedule("sessions.purge", every: 600)

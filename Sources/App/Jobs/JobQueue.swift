@@ -28,6 +28,7 @@ public enum JobQueue {
         maxAttempts: Int = 8,
         now: Date
     ) async throws -> Bool {
+        // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return false }
         let id = UUID()
         try await sql.insert(into: JobRecord.schema)
@@ -58,6 +59,7 @@ public enum JobQueue {
             .ignoringConflicts(with: ["unique_key"])
             .run()
         guard uniqueKey != nil else { return true }
+        // tenancy: jobs table belongs to no tenant
         return try await JobRecord.find(id, on: db) != nil
     }
 
@@ -72,6 +74,7 @@ public enum JobQueue {
         lease: TimeInterval,
         isPostgres: Bool
     ) async throws -> Claimed? {
+        // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return nil }
         let lockClause: SQLQueryString = isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await sql.raw(
@@ -100,6 +103,7 @@ public enum JobQueue {
 
     /// Marks a job done, if this worker still holds its lease.
     public static func complete(on db: any Database, _ job: Claimed, worker: String, now: Date) async throws {
+        // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw(
             """
@@ -120,6 +124,7 @@ public enum JobQueue {
         maxAttempts: Int? = nil,
         now: Date
     ) async throws {
+        // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return }
         let dead = job.attempts >= min(job.maxAttempts, maxAttempts ?? job.maxAttempts)
         let next = now.addingTimeInterval(backoff.delay(afterAttempt: job.attempts))

@@ -9,7 +9,10 @@ public struct JobWorker: Sendable {
     let db: any Database
     let services: AppServices
     let logger: Logger
-    var lease: TimeInterval = 300
+    var lease: TimeInterval = JobWorker.defaultLease
+    /// How long a claimed job is held before another worker may run it again: more than twice the longest
+    /// mail delivery (`SMTPClient.maximumConversation`), so a slow delivery is never sent twice.
+    static let defaultLease: TimeInterval = 300
     var backoff = Backoff()
 
     public init(id: String, db: any Database, services: AppServices, logger: Logger) {

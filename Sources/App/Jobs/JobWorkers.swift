@@ -16,6 +16,7 @@ final class JobWorkers: LifecycleHandler, Sendable {
         let started = (0..<count).map { index in
             let worker = JobWorker(
                 id: "\(host):\(pid):\(index)",
+                // tenancy: jobs table belongs to no tenant
                 db: application.db,
                 services: application.akinai,
                 logger: application.logger

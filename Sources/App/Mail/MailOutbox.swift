@@ -8,6 +8,25 @@ import SQLKit
 enum MailOutbox {
     static let jobKind = "mail.send"
 
+    /// Queues a mail of a tenant. Call it inside the transaction of the change the mail reports.
+    static func enqueue(
+        _ tdb: TenantDatabase,
+        services: AppServices,
+        to: String,
+        subject: String,
+        body: String
+    ) async throws {
+        try await enqueue(
+            // tenancy: outbox rows are stamped with their tenant by hand
+            on: tdb.unscopedDatabase,
+            services: services,
+            tenantID: tdb.tenantID,
+            to: to,
+            subject: subject,
+            body: body
+        )
+    }
+
     /// Queues a mail. Call it inside the transaction of the change the mail reports.
     static func enqueue(
         on db: any Database,
@@ -28,6 +47,7 @@ enum MailOutbox {
         record.status = "queued"
         record.attempts = 0
         record.createdAt = now
+        // tenancy: outbox rows are stamped with their tenant by hand
         try await record.create(on: db)
         try await JobQueue.enqueue(
             on: db,
@@ -43,6 +63,7 @@ enum MailOutbox {
 
     static func register(_ registry: inout JobRegistry) {
         registry.register(jobKind, maxAttempts: 8) { job in
+            // tenancy: outbox rows are stamped with their tenant by hand
             guard let id = UUID(uuidString: job.payload), let record = try await OutboxRecord.find(id, on: job.db)
             else {
                 return
@@ -63,10 +84,12 @@ enum MailOutbox {
                 record.status = "sent"
                 record.sentAt = services.clock()
                 record.lastError = nil
+                // tenancy: outbox rows are stamped with their tenant by hand
                 try await record.save(on: job.db)
             } catch {
                 record.lastError = String(String(describing: error).prefix(500))
                 if job.attempt >= 8 { record.status = "failed" }
+                // tenancy: outbox rows are stamped with their tenant by hand
                 try await record.save(on: job.db)
                 throw error
             }

@@ -64,4 +64,25 @@ enum MailTexts {
         If this was not you, tell your administrator at once.
         """
     }
+
+    static func secondFactorChanged(email: String, method: String, at date: Date, ip: String) -> String {
+        let label: (ja: String, en: String) =
+            switch method {
+            case "totp": ("認証アプリ（TOTP）", "an authenticator app (TOTP)")
+            case "email": ("メールの確認コード", "e-mailed codes")
+            default: ("なし（2段階認証は無効）", "none (two-step sign-in is off)")
+            }
+        return """
+            Akinai アカウント（\(email)）の2段階認証が変更されました。新しい方式: \(label.ja)
+
+            日時: \(JST.format(date))
+            IPアドレス: \(ip)
+
+            心当たりがない場合は、直ちに管理者にご連絡ください。
+
+            ---
+            The second factor of your Akinai account \(email) was changed to \(label.en) at \(JST.format(date)) from \(ip).
+            If this was not you, tell your administrator at once.
+            """
+    }
 }

@@ -20,6 +20,9 @@ struct SMTPClient: Sendable {
         let description: String
     }
 
+    /// The longest one delivery may take, from connecting to QUIT.
+    static let maximumConversation: TimeInterval = 120
+
     func send(_ mail: OutgoingMail, messageID: String, date: Date) async throws {
         let handler = ReplyHandler()
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -38,12 +41,18 @@ struct SMTPClient: Sendable {
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: host)
                         )
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
             .connect(host: configuration.host, port: configuration.port).get()
         let session = Session(channel: channel, handler: handler)
+        // However slowly the server answers, the whole conversation ends within `maximumConversation`, well
+        // inside the job's lease, so a lease never expires while a mail is still being handed over (which would
+        // send it twice).
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(Int64(Self.maximumConversation))) {
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
         do {
             try await run(session, mail: mail, messageID: messageID, date: date, tlsContext: tlsContext)
             _ = try? await session.command("QUIT", expect: [221])
@@ -69,6 +78,11 @@ struct SMTPClient: Sendable {
             guard offersTLS else { throw SMTPError(description: "the server does not offer STARTTLS") }
             try await session.command("STARTTLS", expect: [220])
             let channel = session.channel
+            // Anything the server sent after its 220 arrived in clear text and could have been injected by a
+            // man in the middle (CVE-2011-0411 style): refuse rather than read it as if it came over TLS.
+            guard try await channel.eventLoop.submit({ session.handler.discardBuffered() }).get() == 0 else {
+                throw SMTPError(description: "the SMTP server sent data after STARTTLS before the TLS handshake")
+            }
             let host: String? = configuration.hostIsIPAddress ? nil : configuration.host
             try await channel.eventLoop.submit {
                 let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: host)
@@ -76,6 +90,12 @@ struct SMTPClient: Sendable {
             }.get()
             secure = true
             extensions = try await session.command("EHLO \(configuration.heloName)", expect: [250]).lines
+        }
+        guard secure || configuration.isLoopback || configuration.allowsPlaintext else {
+            throw SMTPError(
+                description:
+                    "the SMTP server offers no STARTTLS; add ?tls=none to AKINAI_SMTP_URL to send in clear text"
+            )
         }
         if let username = configuration.username {
             guard secure || configuration.isLoopback else {
@@ -151,10 +171,37 @@ struct SMTPClient: Sendable {
         private var lines: [String] = []
         private var ready: [Result<Reply, any Error>] = []
         private var waiting: [EventLoopPromise<Reply>] = []
+        /// Bytes received that do not end a line yet. Framing is done here, not by a decoder in front, so that
+        /// `discardBuffered` sees every byte that arrived before TLS started.
+        private var pending = ByteBuffer()
+
+        /// Drops every reply, line and byte received but not yet read; returns how many bytes and replies that was.
+        func discardBuffered() -> Int {
+            let count = pending.readableBytes + lines.count + ready.count
+            pending.clear()
+            lines = []
+            ready = []
+            return count
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var buffer = unwrapInboundIn(data)
-            var line = buffer.readString(length: buffer.readableBytes) ?? ""
+            pending.writeBuffer(&buffer)
+            while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = pending.readString(length: newline - pending.readerIndex) ?? ""
+                pending.moveReaderIndex(forwardBy: 1)
+                handle(line)
+            }
+            // A reply line is at most 512 bytes (RFC 5321 §4.5.3.1.5); a server sending endless bytes is cut off.
+            if pending.readableBytes > 4096 {
+                deliver(.failure(SMTPError(description: "the SMTP server sent an over-long line")))
+                context.close(promise: nil)
+            }
+            pending.discardReadBytes()
+        }
+
+        private func handle(_ raw: String) {
+            var line = raw
             if line.hasSuffix("\r") { line.removeLast() }
             let code = Int(line.prefix(3)) ?? 0
             let text = line.count > 4 ? String(line.dropFirst(4)) : ""

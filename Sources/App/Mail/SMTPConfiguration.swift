@@ -7,7 +7,9 @@ import Foundation
 /// - `smtps://host:port` — TLS from the first byte.
 /// `user:password@` adds AUTH PLAIN (or LOGIN), which is sent only over TLS or to a loopback address.
 /// `?from=` sets the sender (default `noreply@<host>`); `?ca=/path/ca.pem` trusts that CA for the server's
-/// certificate instead of the system's roots (for a private mail relay).
+/// certificate instead of the system's roots (for a private mail relay). With `smtp://`, a server that does not
+/// offer STARTTLS gets no mail (Akinai's mails carry sign-in links and codes) unless it is on loopback or the URL
+/// says `?tls=none`.
 public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// How TLS is used.
     public enum Security: String, Sendable {
@@ -26,6 +28,8 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var heloName: String
     /// A PEM file of CA certificates to trust instead of the system's.
     public var caFile: String?
+    /// `?tls=none`: the operator accepts sending in clear text to a server that offers no STARTTLS.
+    public var allowsPlaintext: Bool
 
     public struct URLError: Error, CustomStringConvertible {
         public let description: String
@@ -48,6 +52,7 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.from = components.queryItems?.first { $0.name == "from" }?.value ?? "noreply@\(host)"
         self.heloName = "akinai.localdomain"
         self.caFile = components.queryItems?.first { $0.name == "ca" }?.value
+        self.allowsPlaintext = components.queryItems?.first { $0.name == "tls" }?.value == "none"
     }
 
     public var hostIsIPAddress: Bool {

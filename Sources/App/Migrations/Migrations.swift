@@ -21,5 +21,7 @@ enum MigrationList {
         CreateCatalog(),
         CreateStock(),
         AddShopSettings(),
+        AddPendingTOTPToUsers(),
+        AddAuditHeadToTenants(),
     ]
 }

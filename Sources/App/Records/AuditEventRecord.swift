@@ -25,7 +25,7 @@ public final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
 
     public init() {}
 
-    init(_ entry: AuditEntry) {
+    init(_ entry: AuditEntry, hash: String) {
         self.id = UUID()
         self.tenantID = entry.tenantID
         self.seq = entry.seq
@@ -40,7 +40,7 @@ public final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
         self.result = entry.result
         self.details = entry.details
         self.prevHash = entry.prevHash
-        self.hash = entry.hash
+        self.hash = hash
     }
 
     /// The event as the hash chain sees it.

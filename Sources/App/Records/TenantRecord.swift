@@ -1,3 +1,4 @@
+import Domain
 import FluentKit
 import Foundation
 
@@ -13,6 +14,10 @@ public final class TenantRecord: Model, @unchecked Sendable {
     /// Sequence number and hash of the last audit event purged by retention; the chain continues from here.
     @Field(key: "audit_anchor_seq") public var auditAnchorSeq: Int
     @Field(key: "audit_anchor_hash") public var auditAnchorHash: String
+    /// The newest audit event, signed with the audit key: `audit verify` notices events deleted from the end.
+    @OptionalField(key: "audit_head_seq") public var auditHeadSeq: Int?
+    @OptionalField(key: "audit_head_hash") public var auditHeadHash: String?
+    @OptionalField(key: "audit_head_mac") public var auditHeadMAC: String?
     @Field(key: "created_at") public var createdAt: Date
     /// `shop`, or `operator` for the tenant whose admins run the instance.
     @Field(key: "kind") public var kind: String
@@ -28,5 +33,11 @@ public final class TenantRecord: Model, @unchecked Sendable {
         self.auditAnchorHash = String(repeating: "0", count: 64)
         self.createdAt = createdAt
         self.kind = "shop"
+    }
+
+    /// The signed head, if the tenant ever had an audit event.
+    var auditHead: AuditChain.Head? {
+        guard let seq = auditHeadSeq, let hash = auditHeadHash, let mac = auditHeadMAC else { return nil }
+        return AuditChain.Head(seq: seq, hash: hash, mac: mac)
     }
 }

@@ -26,8 +26,14 @@ public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable
         self.shop = "{}"
     }
 
-    var settings: SecuritySettings {
-        (try? JSONDecoder().decode(SecuritySettings.self, from: Data(security.utf8))) ?? SecuritySettings()
+    /// The stored settings. Unreadable settings are an error, never the defaults: failing closed keeps a shop's
+    /// "2FA required" from silently switching off.
+    func settings() throws -> SecuritySettings {
+        do {
+            return try JSONDecoder().decode(SecuritySettings.self, from: Data(security.utf8))
+        } catch {
+            throw StoredValueError(table: Self.schema, column: "security", underlying: String(describing: error))
+        }
     }
 
     static func encode(_ settings: SecuritySettings) -> String {
@@ -51,7 +57,15 @@ extension TenantDatabase {
     /// The shop's operational settings.
     public func shopSettings() async throws -> ShopSettings {
         guard let raw = try await query(TenantSettingsRecord.self).first()?.shop else { return ShopSettings() }
-        return (try? JSONDecoder().decode(ShopSettings.self, from: Data(raw.utf8))) ?? ShopSettings()
+        do {
+            return try JSONDecoder().decode(ShopSettings.self, from: Data(raw.utf8))
+        } catch {
+            throw StoredValueError(
+                table: TenantSettingsRecord.schema,
+                column: "shop",
+                underlying: String(describing: error)
+            )
+        }
     }
 
     /// Saves the shop's operational settings.
@@ -70,6 +84,16 @@ extension TenantDatabase {
 
     /// The tenant's security settings (defaults when none were saved).
     public func securitySettings() async throws -> SecuritySettings {
-        try await query(TenantSettingsRecord.self).first()?.settings ?? SecuritySettings()
+        try await query(TenantSettingsRecord.self).first()?.settings() ?? SecuritySettings()
     }
+}
+
+/// A stored value Akinai cannot read. Reaching it means the database was edited by hand or by a newer version;
+/// the request fails (500, logged) rather than carrying on with a guess.
+struct StoredValueError: Error, CustomStringConvertible {
+    let table: String
+    let column: String
+    let underlying: String
+
+    var description: String { "unreadable value in \(table).\(column): \(underlying)" }
 }

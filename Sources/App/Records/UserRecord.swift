@@ -29,6 +29,8 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
     /// `none`, `totp` or `email`.
     @Field(key: "second_factor") public var secondFactor: String
     @OptionalField(key: "totp_secret_sealed") public var totpSecretSealed: String?
+    /// A TOTP secret being enrolled (sealed like the one in use); it replaces that one only when confirmed.
+    @OptionalField(key: "totp_pending_sealed") public var totpPendingSealed: String?
     /// The last TOTP step accepted, so a code is accepted once.
     @OptionalField(key: "totp_last_step") public var totpLastStep: Int64?
     /// JSON array of earlier password hashes, newest first.

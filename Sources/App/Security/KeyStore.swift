@@ -11,11 +11,14 @@ import Synchronization
 /// in memory per tenant.
 public final class KeyStore: Sendable {
     let master: SymmetricKey
+    /// The key of the audit chain and its signed heads, derived from the master key.
+    let auditKey: SymmetricKey
     public let fingerprint: String
     private let cache = Mutex<[UUID: FieldCipher]>([:])
 
     public init(master: SymmetricKey) {
         self.master = master
+        self.auditKey = AuditChain.key(master: master)
         self.fingerprint = KeyWrap.fingerprint(master)
     }
 

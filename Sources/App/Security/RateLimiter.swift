@@ -13,6 +13,7 @@ struct RateLimiter: Sendable {
 
     /// Counts one request under `rule` for `client`; throws `RateLimited` (429 with Retry-After) past the limit.
     static func hit(_ rule: Rule, client: String, db: any Database, now: Date) async throws {
+        // tenancy: rate_limits belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return }
         let slot = Int(now.timeIntervalSince1970 / rule.window)
         let key = "\(rule.name):\(client):\(slot)"

@@ -36,9 +36,13 @@ struct AppErrorMiddleware: AsyncMiddleware {
         let lang = Localization.language(of: request)
         let message = Localization.text(key, lang)
         if request.wantsJSON {
-            let body = ["error": ["code": code, "message": message]]
+            var fields = ["code": code, "message": message]
+            if let field = (error as? AppError)?.field { fields["field"] = field }
             let response = Response(status: status)
-            try? response.content.encode(body, as: .json)
+            try? response.content.encode(["error": fields], as: .json)
+            if status == .unauthorized {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"akinai\"")
+            }
             if status == .tooManyRequests, let retry = (error as? RateLimited)?.retryAfter {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(retry))
             }

@@ -37,6 +37,20 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         response.headers.remove(name: .server)
+        if let bad = response.headers.first(where: { Self.isUnsafe($0.name) || Self.isUnsafe($0.value) }) {
+            // A header value with CR, LF or NUL would let input split the response (extra Set-Cookie lines,
+            // a second response). Whatever put it there, it never reaches the wire.
+            request.logger.error("refused a response header carrying a control character: \(bad.name)")
+            return AppErrorMiddleware.response(
+                for: AppError(.internalServerError, code: "internal_error"),
+                request: request
+            )
+        }
         return response
+    }
+
+    /// Whether a header name or value carries a character that could end the header line.
+    static func isUnsafe(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 }

@@ -18,8 +18,9 @@ public struct AppServices: Sendable {
     var rateLimits: RateLimits
 
     /// A database view limited to one tenant, on `db`.
+    // tenancy: the one constructor of TenantDatabase
     public func tenantDatabase(_ tenantID: UUID, on db: any FluentKit.Database) -> TenantDatabase {
-        TenantDatabase(tenantID: tenantID, db: db, transactor: transactor)
+        TenantDatabase(tenantID: tenantID, db: db, transactor: transactor, auditKey: keyStore.auditKey)
     }
 }
 

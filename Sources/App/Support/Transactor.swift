@@ -39,6 +39,7 @@ public struct Transactor: Sendable {
         }
         return try await gate.withLock {
             try await db.withConnection { conn in
+                // tenancy: the transaction runner itself
                 guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
                 // FULL is SQLite's default; NORMAL belongs to the connection, so it is set on each use.
                 if sqliteSynchronous != "FULL" {

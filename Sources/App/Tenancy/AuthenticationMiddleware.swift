@@ -18,6 +18,11 @@ struct SessionAuthenticator: AsyncMiddleware {
         }
         let tdb = directory.tenantDatabase(session.tenantID)
         let policy = SessionPolicy(try await tdb.securitySettings())
+        // A stage this version does not know is not "signed in": fail closed.
+        guard let stage = SessionStage(rawValue: session.stage) else {
+            try await tdb.delete(session)
+            throw AppError.unauthorized
+        }
         if !policy.isLive(session, at: now) {
             try await tdb.delete(session)
             throw AppError.unauthorized
@@ -44,7 +49,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             userEmail: user.email,
             permissions: user.permissions,
             credential: .session(id: session.id!, csrfToken: session.csrfToken),
-            stage: SessionStage(rawValue: session.stage) ?? .active,
+            stage: stage,
             db: tdb,
             actor: request.auditActor(userID: user.id, label: user.email),
             services: services

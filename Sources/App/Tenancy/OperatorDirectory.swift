@@ -28,19 +28,11 @@ struct OperatorDirectory: Sendable {
             return (name, size, modified)
         }.sorted { $0.modified > $1.modified }
     }
-
-    /// The content of one `.eml` file; the name must be one the directory listing gives (no paths).
-    func mailFile(named name: String) -> Data? {
-        guard name.hasSuffix(".eml"), !name.contains("/"), !name.contains(".."), !name.hasPrefix("."),
-            mailFiles().contains(where: { $0.name == name })
-        else { return nil }
-        return FileManager.default.contents(atPath: mailDirectory + "/" + name)
-    }
 }
 
 extension TenantContext {
     /// The cross-tenant reads of the operator console.
     var operatorDirectory: OperatorDirectory? {
-        isOperator ? OperatorDirectory(db: db.db, services: services) : nil
+        isOperator ? OperatorDirectory(db: db.unscopedDatabase, services: services) : nil
     }
 }

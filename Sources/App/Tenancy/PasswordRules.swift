@@ -12,7 +12,7 @@ enum PasswordRules {
         services: AppServices
     ) async throws -> FieldError? {
         let settings = try await tdb.securitySettings()
-        let tenant = try await TenantRecord.find(tdb.tenantID, on: tdb.db)
+        let tenant = try await tdb.tenantRecord()
         let context = PasswordPolicy.Context(
             tenantCode: tenant?.code ?? "",
             shopName: tenant?.name ?? "",

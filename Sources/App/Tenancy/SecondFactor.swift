@@ -15,41 +15,33 @@ enum SecondFactor {
                 if let secret = Base32.decode(try cipher.open(sealed, user.totpContext)),
                     let step = TOTP(secret: secret).verify(typed, at: now, lastUsedStep: user.totpLastStep)
                 {
-                    user.totpLastStep = step
-                    try await context.db.update(user)
-                    return true
+                    // The step is claimed atomically: the same code sent twice at once signs in once.
+                    return try await context.db.acceptTOTPStep(userID: user.id!, step: step)
                 }
             }
             let normalized = RecoveryCodes.normalize(typed)
             guard normalized.count == 8 else { return false }
             let hash = SecretHash.of("\(user.id!):\(normalized)", purpose: "recovery-code", services: services)
-            guard
-                let code = try await context.db.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!)
-                    .filter(\.$codeHash == hash).filter(\.$usedAt == nil).first()
-            else { return false }
-            code.usedAt = now
-            try await context.db.transaction { tx in
-                try await tx.update(code)
+            return try await context.db.transaction { tx in
+                guard try await tx.consumeRecoveryCode(userID: user.id!, codeHash: hash, now: now) else { return false }
                 try await context.audit(
                     tx,
                     action: "auth.recovery_code_used",
                     targetType: "user",
                     targetID: user.id!.uuidString
                 )
+                return true
             }
-            return true
         case "email":
             let digits = typed.filter(\.isNumber)
             let hash = SecretHash.of("\(user.id!):\(digits)", purpose: "email-code", services: services)
-            guard digits.count == 6,
-                let token = try await context.db.query(UserTokenRecord.self).filter(\.$userID == user.id!)
-                    .filter(\.$purpose == UserTokenRecord.Purpose.emailCode.rawValue).filter(\.$tokenHash == hash)
-                    .first(),
-                token.isUsable(at: now)
-            else { return false }
-            token.usedAt = now
-            try await context.db.update(token)
-            return true
+            guard digits.count == 6 else { return false }
+            return try await context.db.consumeUserToken(
+                userID: user.id!,
+                purpose: .emailCode,
+                tokenHash: hash,
+                now: now
+            )
         default:
             return false
         }

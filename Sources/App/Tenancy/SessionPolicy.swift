@@ -18,11 +18,20 @@ struct SessionPolicy: Sendable {
     /// Whether `session` is still alive at `now`: within its absolute end and not idle for too long.
     func isLive(_ session: SessionRecord, at now: Date) -> Bool {
         guard now < session.expiresAt, now < session.createdAt.addingTimeInterval(absoluteTimeout) else { return false }
-        guard let idle = idleTimeout else { return true }
-        // A session still being signed in gets the short idle limit whatever the tenant chose.
-        let limit = session.stage == SessionStage.active.rawValue ? idle : min(idle, 600)
+        // A session still being signed in gets the short idle limit whatever the tenant chose, also when the
+        // tenant turned the idle timeout off.
+        let limit: TimeInterval
+        if session.stage == SessionStage.active.rawValue {
+            guard let idleTimeout else { return true }
+            limit = idleTimeout
+        } else {
+            limit = min(idleTimeout ?? Self.signInStepIdle, Self.signInStepIdle)
+        }
         return now.timeIntervalSince(session.lastSeenAt) < limit
     }
+
+    /// How long a session at a sign-in step (second factor, enrolment, password change) may sit idle.
+    static let signInStepIdle: TimeInterval = 600
 
     static let cookieName = "akinai_session"
     /// The signed-out browser's cookie that pre-session CSRF tokens are bound to.

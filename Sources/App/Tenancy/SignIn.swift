@@ -1,6 +1,7 @@
 import Domain
 import FluentKit
 import Foundation
+import SQLKit
 import Synchronization
 import Vapor
 
@@ -60,16 +61,35 @@ struct SignIn: Sendable {
             return nil
         }
         guard matches, !tooLong else {
-            try await recordFailure(user, tdb: tdb, settings: settings, actor: actor, reason: "bad_password")
+            try await recordFailure(user.id!, tdb: tdb, settings: settings, actor: actor, reason: "bad_password")
             return nil
         }
 
-        let stage = nextStage(after: .active, user: user, settings: settings, passwordStep: true)
+        let stage = nextStage(
+            after: .active,
+            user: user,
+            settings: settings,
+            isOperator: tenant.kind == "operator",
+            passwordStep: true
+        )
         let rehash = services.passwordHasher.needsRehash(user.passwordHash) ? try await hash(password) : nil
-        return try await tdb.transaction { tx in
-            var lockout = user.lockout
-            lockout.reset()
-            user.lockout = lockout
+        return try await tdb.transaction { tx -> String? in
+            // The lock is checked again here, atomically, after the slow hash: guesses sent in parallel with the
+            // right password may have locked the account in the meantime. The failure counter is cleared only
+            // when the sign-in is complete, never at the password step of a two-step sign-in.
+            guard try await claimUnlocked(tx, userID: user.id!, clearFailures: stage == .active) else {
+                try await AuditLog.append(
+                    tx,
+                    actor: actor,
+                    action: "auth.sign_in",
+                    targetType: "user",
+                    targetID: user.id!.uuidString,
+                    result: .failure,
+                    details: ["reason": "locked"],
+                    now: now
+                )
+                return nil
+            }
             if let rehash { user.passwordHash = rehash }
             if stage == .active {
                 user.lastSignInAt = now
@@ -105,12 +125,15 @@ struct SignIn: Sendable {
         after current: SessionStage,
         user: UserRecord,
         settings: SecuritySettings,
+        isOperator: Bool,
         passwordStep: Bool = false
     )
         -> SessionStage
     {
         if passwordStep, user.secondFactor != "none" { return .secondFactor }
-        if passwordStep || current == .secondFactor, user.secondFactor == "none", settings.requireTwoFactor {
+        // The operator tenant always requires a second factor: its users reach every shop's operations.
+        let required = settings.requireTwoFactor || isOperator
+        if passwordStep || current == .secondFactor, user.secondFactor == "none", required {
             return .enrolSecondFactor
         }
         let expired =
@@ -120,48 +143,135 @@ struct SignIn: Sendable {
         return .active
     }
 
-    /// Counts a failed password or code against the account, locking it at the threshold. Audited.
+    /// Counts a failed password or code against the account, locking it at the threshold. Audited. Returns
+    /// whether the account is locked now.
+    ///
+    /// The count is one atomic `UPDATE … SET failed_attempts = failed_attempts + 1 … RETURNING`, so guesses sent
+    /// in parallel are each counted; the lock is set in the same transaction, under the row's lock.
+    @discardableResult
     func recordFailure(
-        _ user: UserRecord,
+        _ userID: UUID,
         tdb: TenantDatabase,
         settings: SecuritySettings,
         actor: AuditActor,
-        reason: String
-    ) async throws {
+        reason: String,
+        endAllSessionsOnLock: Bool = false
+    ) async throws -> Bool {
         let now = services.clock()
-        try await tdb.transaction { tx in
-            var lockout = user.lockout
-            let locked = lockout.recordFailure(at: now, policy: settings.lockout)
-            user.lockout = lockout
-            try await tx.update(user)
+        let policy = settings.lockout
+        let windowFloor = now.addingTimeInterval(-policy.window)
+        return try await tdb.transaction { tx in
+            let counted = try await tx.sql.all(
+                """
+                UPDATE users SET
+                    failed_attempts = CASE WHEN failure_window_start > \(bind: windowFloor)
+                        THEN failed_attempts + 1 ELSE 1 END,
+                    failure_window_start = CASE WHEN failure_window_start > \(bind: windowFloor)
+                        THEN failure_window_start ELSE \(bind: now) END
+                WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: userID)
+                  AND locked_indefinitely = \(bind: false) AND (locked_until IS NULL OR locked_until <= \(bind: now))
+                RETURNING failed_attempts
+                """
+            )
             try await AuditLog.append(
                 tx,
                 actor: actor,
                 action: "auth.sign_in",
                 targetType: "user",
-                targetID: user.id!.uuidString,
+                targetID: userID.uuidString,
                 result: .failure,
-                details: ["reason": reason],
+                details: ["reason": counted.isEmpty ? "locked" : reason],
                 now: now
             )
-            if locked {
-                try await tx.query(SessionRecord.self).filter(\.$userID == user.id!)
-                    .filter(\.$stage != SessionStage.active.rawValue).delete()
-                try await AuditLog.append(
-                    tx,
-                    actor: actor,
-                    action: "auth.lock",
-                    targetType: "user",
-                    targetID: user.id!.uuidString,
-                    result: .denied,
-                    details: [
-                        "until": lockout.lockedUntil.map(JST.format) ?? "admin unlock",
-                        "failures": String(settings.lockoutThreshold),
-                    ],
-                    now: now
+            guard let row = counted.first else { return true }
+            guard try row.decode(column: "failed_attempts", as: Int.self) >= policy.threshold else { return false }
+            let until = policy.duration.map { now.addingTimeInterval($0) }
+            if let until {
+                try await tx.sql.run(
+                    """
+                    UPDATE users SET failed_attempts = 0, failure_window_start = NULL, locked_until = \(bind: until)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: userID)
+                    """
+                )
+            } else {
+                try await tx.sql.run(
+                    """
+                    UPDATE users SET failed_attempts = 0, failure_window_start = NULL,
+                        locked_indefinitely = \(bind: true)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: userID)
+                    """
                 )
             }
+            let sessions = tx.query(SessionRecord.self).filter(\.$userID == userID)
+            if !endAllSessionsOnLock { sessions.filter(\.$stage != SessionStage.active.rawValue) }
+            try await sessions.delete()
+            try await AuditLog.append(
+                tx,
+                actor: actor,
+                action: "auth.lock",
+                targetType: "user",
+                targetID: userID.uuidString,
+                result: .denied,
+                details: [
+                    "until": until.map(JST.format) ?? "admin unlock",
+                    "failures": String(settings.lockoutThreshold),
+                ],
+                now: now
+            )
+            return true
         }
+    }
+
+    /// Inside a transaction: true if the account is not locked now (and then, on PostgreSQL, its row stays
+    /// locked until the transaction ends, so no failure can be counted in between). With `clearFailures` the
+    /// failure count starts again from zero (a complete sign-in).
+    func claimUnlocked(_ tx: TenantDatabase, userID: UUID, clearFailures: Bool) async throws -> Bool {
+        let now = services.clock()
+        let set: SQLQueryString =
+            clearFailures
+            ? "failed_attempts = 0, failure_window_start = NULL, locked_until = NULL"
+            : "failed_attempts = failed_attempts"
+        return try await !tx.sql.all(
+            """
+            UPDATE users SET \(set)
+            WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: userID)
+              AND locked_indefinitely = \(bind: false) AND (locked_until IS NULL OR locked_until <= \(bind: now))
+            RETURNING id
+            """
+        ).isEmpty
+    }
+
+    /// Asks a signed-in user for their password again before a sensitive change (password, second factor).
+    /// Rate-limited per address and per account, and a wrong password counts towards the lockout like one at
+    /// sign-in; reaching the lock ends every session of the account.
+    func reauthenticate(_ context: TenantContext, user: UserRecord, password: String) async throws -> Bool {
+        try await RateLimiter.hit(
+            services.rateLimits.secondFactor,
+            client: request.clientIP,
+            db: request.tenantDirectory.db,
+            now: services.clock()
+        )
+        try await RateLimiter.hit(
+            services.rateLimits.secondFactor,
+            client: "user:\(user.id!.uuidString)",
+            db: request.tenantDirectory.db,
+            now: services.clock()
+        )
+        let settings = try await context.db.securitySettings()
+        guard !user.lockout.isLocked(at: services.clock()), password.count <= PasswordPolicy.maximumLength,
+            try await verify(password: password, stored: user.passwordHash)
+        else {
+            try await recordFailure(
+                user.id!,
+                tdb: context.db,
+                settings: settings,
+                actor: context.actor,
+                reason: "bad_current_password",
+                endAllSessionsOnLock: true
+            )
+            return false
+        }
+        return true
     }
 
     /// Inserts a new session at `stage` and returns its cookie token.
@@ -195,6 +305,9 @@ struct SignIn: Sendable {
         let settings = try await context.db.securitySettings()
         let now = services.clock()
         return try await context.db.transaction { tx in
+            guard try await claimUnlocked(tx, userID: user.id!, clearFailures: stage == .active) else {
+                throw AppError.unauthorized
+            }
             if let old = try await tx.find(SessionRecord.self, id) { try await tx.delete(old) }
             if stage == .active {
                 user.lastSignInAt = now
@@ -224,9 +337,8 @@ struct SignIn: Sendable {
             )
         )
         try await MailOutbox.enqueue(
-            on: tx.db,
+            tx,
             services: services,
-            tenantID: tx.tenantID,
             to: user.email,
             subject: "【Akinai】ログイン確認コード / Sign-in code",
             body: MailTexts.emailCode(code: code)

@@ -1,12 +1,61 @@
+import Crypto
+import Domain
 import FluentKit
 import Foundation
+import SQLKit
 
 /// The only way feature code reaches tenant-owned records: every query is filtered by the tenant, every
 /// create is stamped with it, and a record of another tenant can be neither saved nor deleted.
 public struct TenantDatabase: Sendable {
     public let tenantID: UUID
-    let db: any Database
+    /// Private on purpose: code outside `Tenancy/` reaches rows through `query`, `find`, `create` and `sql`,
+    /// each of which binds the tenant.
+    private let db: any Database
     let transactor: Transactor
+    /// Signs the tenant's audit chain (see `AuditLog`).
+    let auditKey: SymmetricKey
+
+    init(tenantID: UUID, db: any Database, transactor: Transactor, auditKey: SymmetricKey) {
+        self.tenantID = tenantID
+        self.db = db
+        self.transactor = transactor
+        self.auditKey = auditKey
+    }
+
+    /// Whether this runs on SQLite (one writer at a time) rather than PostgreSQL (row locks).
+    var isSQLite: Bool { transactor.isSQLite }
+
+    /// The one door for hand-written SQL: every statement must name `tenant_id` and bind this tenant's id, or it
+    /// is refused before it reaches the database. Use it for single atomic statements (`UPDATE … WHERE … RETURNING`)
+    /// that Fluent cannot express.
+    var sql: TenantSQL { TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase) }
+
+    /// The tenant's own row, for the few things stored on it (audit anchor, status).
+    func tenantRecord() async throws -> TenantRecord? {
+        try await TenantRecord.find(tenantID, on: db)
+    }
+
+    /// On PostgreSQL, locks the tenant's row until the transaction ends, so writers of one tenant-wide sequence
+    /// (the audit chain) queue up; on SQLite the single writer already does.
+    func lockTenantRow() async throws {
+        guard !isSQLite else { return }
+        try await (db as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: tenantID) FOR UPDATE").run()
+    }
+
+    /// Moves the tenant's signed audit head to `head` (same transaction as the event it names).
+    func setAuditHead(_ head: AuditChain.Head) async throws {
+        try await (db as! any SQLDatabase).raw(
+            """
+            UPDATE tenants SET audit_head_seq = \(bind: head.seq), audit_head_hash = \(bind: head.hash),
+                audit_head_mac = \(bind: head.mac)
+            WHERE id = \(bind: tenantID)
+            """
+        ).run()
+    }
+
+    /// The database without the tenant filter, for code in `Tenancy/` and the mail outbox that writes rows
+    /// stamped with this tenant by hand. `scripts/check-tenancy.sh` keeps it out of everything else.
+    var unscopedDatabase: any Database { db }
 
     /// A query over `M` limited to this tenant.
     public func query<M: TenantOwned>(_: M.Type) -> QueryBuilder<M> {
@@ -53,8 +102,35 @@ public struct TenantDatabase: Sendable {
         _ body: @escaping @Sendable (TenantDatabase) async throws -> T
     ) async throws -> T {
         try await transactor.run(on: db) { tx in
-            try await body(TenantDatabase(tenantID: tenantID, db: tx, transactor: transactor))
+            try await body(TenantDatabase(tenantID: tenantID, db: tx, transactor: transactor, auditKey: auditKey))
         }
+    }
+}
+
+/// Raw SQL for one tenant, checked to be about that tenant. See `TenantDatabase.sql`.
+struct TenantSQL: Sendable {
+    let tenantID: UUID
+    fileprivate let db: any SQLDatabase
+
+    /// Runs a statement and returns its rows.
+    @discardableResult
+    func all(_ query: SQLQueryString) async throws -> [any SQLRow] {
+        try check(query)
+        return try await db.raw(query).all()
+    }
+
+    /// Runs a statement for its effect.
+    func run(_ query: SQLQueryString) async throws {
+        try check(query)
+        try await db.raw(query).run()
+    }
+
+    /// Refuses a statement that does not filter or stamp by this tenant.
+    private func check(_ query: SQLQueryString) throws {
+        var serializer = SQLSerializer(database: db)
+        query.serialize(to: &serializer)
+        guard serializer.sql.contains("tenant_id"), serializer.binds.contains(where: { ($0 as? UUID) == tenantID })
+        else { throw TenancyViolation() }
     }
 }
 

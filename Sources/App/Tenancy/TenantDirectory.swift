@@ -34,6 +34,16 @@ struct TenantDirectory: Sendable {
         try await UserTokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
     }
 
+    /// The active user with `email` in the active shop `code`, with the shop's database; nil when any part is
+    /// unknown or inactive (signed-out flows answer the same either way).
+    func activeUser(tenantCode code: String, email: String) async throws -> (UserRecord, TenantDatabase)? {
+        guard let tenant = try await activeTenant(code: code) else { return nil }
+        let tdb = tenantDatabase(tenant.id!)
+        guard let user = try await tdb.query(UserRecord.self).filter(\.$email == email).first(), user.isActive
+        else { return nil }
+        return (user, tdb)
+    }
+
     /// The tenant-scoped database for `tenantID`, once the caller has established that it acts for it.
     func tenantDatabase(_ tenantID: UUID) -> TenantDatabase {
         services.tenantDatabase(tenantID, on: db)

@@ -26,6 +26,28 @@ public struct SecuritySettings: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// Reads stored settings. A key that is missing (a setting added after they were saved) takes its default;
+    /// a key that is present but of the wrong type, or a value out of bounds, is an error — never a silent
+    /// fallback to defaults, which would switch off a shop's stricter choices.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = SecuritySettings()
+        passwordMinLength = try c.decodeIfPresent(Int.self, forKey: .passwordMinLength) ?? d.passwordMinLength
+        passwordRequireClasses =
+            try c.decodeIfPresent(Bool.self, forKey: .passwordRequireClasses) ?? d.passwordRequireClasses
+        passwordExpiryDays = try c.decodeIfPresent(Int.self, forKey: .passwordExpiryDays) ?? d.passwordExpiryDays
+        passwordHistory = try c.decodeIfPresent(Int.self, forKey: .passwordHistory) ?? d.passwordHistory
+        lockoutThreshold = try c.decodeIfPresent(Int.self, forKey: .lockoutThreshold) ?? d.lockoutThreshold
+        lockoutWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .lockoutWindowMinutes) ?? d.lockoutWindowMinutes
+        lockoutDurationMinutes =
+            try c.decodeIfPresent(Int.self, forKey: .lockoutDurationMinutes) ?? d.lockoutDurationMinutes
+        idleTimeoutMinutes = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutMinutes) ?? d.idleTimeoutMinutes
+        absoluteTimeoutHours = try c.decodeIfPresent(Int.self, forKey: .absoluteTimeoutHours) ?? d.absoluteTimeoutHours
+        requireTwoFactor = try c.decodeIfPresent(Bool.self, forKey: .requireTwoFactor) ?? d.requireTwoFactor
+        allowEmailCode = try c.decodeIfPresent(Bool.self, forKey: .allowEmailCode) ?? d.allowEmailCode
+        try validate()
+    }
+
     /// Throws the first setting outside its bounds.
     public func validate() throws(FieldError) {
         func check(_ ok: Bool, _ field: String) throws(FieldError) {

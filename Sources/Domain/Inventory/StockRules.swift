@@ -11,6 +11,14 @@ public enum StockError: Error, Equatable, Sendable {
     case notReserved
 }
 
+/// The bounds of quantities that come from outside (API, forms, CSV, mall orders).
+public enum StockLimits {
+    /// The largest quantity of one line, movement or count.
+    public static let maxQuantity = 1_000_000
+    /// The most lines one reservation may have.
+    public static let maxLines = 500
+}
+
 /// One SKU's figures in one warehouse.
 public struct StockFigures: Sendable, Equatable {
     public var onHand: Int
@@ -75,16 +83,26 @@ public enum SetProducts {
         _ lines: [ReservationLine],
         components: [UUID: [(sku: UUID, quantity: Int)]]
     ) throws(StockError) -> [(sku: UUID, quantity: Int)] {
+        // Quantities come from outside: every product and sum is checked, and a total beyond what one SKU can
+        // ever hold is refused rather than trapping or wrapping.
         var totals: [UUID: Int] = [:]
+        func add(_ sku: UUID, _ quantity: Int) throws(StockError) {
+            let (sum, overflow) = totals[sku, default: 0].addingReportingOverflow(quantity)
+            guard !overflow, sum <= Int(Int32.max) else { throw .invalidQuantity }
+            totals[sku] = sum
+        }
+        guard lines.count <= StockLimits.maxLines else { throw .invalidQuantity }
         for line in lines {
-            guard line.quantity > 0 else { throw .invalidQuantity }
+            guard (1...StockLimits.maxQuantity).contains(line.quantity) else { throw .invalidQuantity }
             if let parts = components[line.skuID], !parts.isEmpty {
                 for part in parts {
                     guard part.quantity > 0, components[part.sku] == nil else { throw .invalidComposition }
-                    totals[part.sku, default: 0] += part.quantity * line.quantity
+                    let (product, overflow) = part.quantity.multipliedReportingOverflow(by: line.quantity)
+                    guard !overflow else { throw .invalidQuantity }
+                    try add(part.sku, product)
                 }
             } else {
-                totals[line.skuID, default: 0] += line.quantity
+                try add(line.skuID, line.quantity)
             }
         }
         return totals.map { ($0.key, $0.value) }.sorted { $0.sku.uuidString < $1.sku.uuidString }

@@ -25,10 +25,18 @@ public enum JST {
 
     /// Parses a `yyyy-MM-dd` date typed in a filter as the start of that day in JST.
     public static func startOfDay(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
+        // Only `YYYY-MM-DD` within 2000…2100 and a real calendar day; anything else is no date at all.
+        guard text.utf8.count == 10 else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.component(.day, from: date) == day
+        else { return nil }
+        return date
     }
 }

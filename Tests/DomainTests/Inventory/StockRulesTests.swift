@@ -18,6 +18,20 @@ import Testing
         #expect(expanded.map(\.quantity) == [7, 3])
     }
 
+    @Test func quantitiesThatWouldOverflowAreRefusedNotTrapped() {
+        let components: [UUID: [(sku: UUID, quantity: Int)]] = [gift: [(a, Int.max), (b, 1)]]
+        let cases: [[ReservationLine]] = [
+            [.init(skuID: a, quantity: Int.max), .init(skuID: a, quantity: Int.max)],
+            [.init(skuID: a, quantity: Int.min)],
+            [.init(skuID: gift, quantity: 2)],
+            [.init(skuID: a, quantity: StockLimits.maxQuantity + 1)],
+            Array(repeating: .init(skuID: b, quantity: 1), count: StockLimits.maxLines + 1),
+        ]
+        for lines in cases {
+            #expect(throws: StockError.invalidQuantity) { try SetProducts.expand(lines, components: components) }
+        }
+    }
+
     @Test func badLinesAreRefused() {
         #expect(throws: StockError.invalidQuantity) {
             try SetProducts.expand([ReservationLine(skuID: a, quantity: 0)], components: [:])

@@ -28,6 +28,8 @@ struct AccountController {
         let uri: String?
         let recoveryCodes: [String]?
         let remainingRecoveryCodes: Int
+        /// Whether changing the factor asks for the password (from a signed-in session, not during enrolment).
+        var askPassword = false
     }
 
     /// One session in the list.
@@ -90,7 +92,7 @@ struct AccountController {
         let form = try request.content.decode(PasswordForm.self)
         guard let user = try await context.db.find(UserRecord.self, context.userID) else { throw AppError.unauthorized }
         let signIn = SignIn(request: request)
-        guard try await signIn.verify(password: form.current ?? "", stored: user.passwordHash) else {
+        guard try await signIn.reauthenticate(context, user: user, password: form.current ?? "") else {
             return try await renderPassword(
                 request,
                 context,
@@ -128,8 +130,9 @@ struct AccountController {
         try await context.db.transaction { tx in
             PasswordRules.apply(hash, to: user, settings: settings, now: now)
             try await tx.update(user)
-            // Every other session of this user ends; this one continues.
+            // Every other session of this user ends; this one continues. Outstanding reset links stop working.
             try await tx.query(SessionRecord.self).filter(\.$userID == user.id!).filter(\.$id != sessionID).delete()
+            try await tx.revokeUserTokens(userID: user.id!, purpose: .passwordReset, now: now)
             try await context.audit(
                 tx,
                 action: "user.password_change",
@@ -137,9 +140,8 @@ struct AccountController {
                 targetID: user.id!.uuidString
             )
             try await MailOutbox.enqueue(
-                on: tx.db,
+                tx,
                 services: context.services,
-                tenantID: tx.tenantID,
                 to: user.email,
                 subject: "【Akinai】パスワードが変更されました / Your password was changed",
                 body: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
@@ -173,8 +175,8 @@ struct AccountController {
         var secret: String?
         var uri: String?
         var qr: String?
-        let enrolling = user.secondFactor != "totp" && user.totpSecretSealed != nil && recoveryCodes == nil
-        if enrolling, let sealed = user.totpSecretSealed {
+        let enrolling = user.totpPendingSealed != nil && recoveryCodes == nil
+        if enrolling, let sealed = user.totpPendingSealed {
             let text = try await context.services.keyStore.cipher(context.db).open(sealed, user.totpContext)
             secret = text
             if let bytes = Base32.decode(text) {
@@ -186,14 +188,15 @@ struct AccountController {
             .filter(\.$usedAt == nil).count()
         let page = TwoFactorPage(
             method: user.secondFactor,
-            required: settings.requireTwoFactor,
+            required: settings.requireTwoFactor || context.isOperator,
             emailAllowed: settings.allowEmailCode,
             enrolling: enrolling,
             qrSVG: qr,
             secret: secret.map(Self.grouped),
             uri: uri,
             recoveryCodes: recoveryCodes,
-            remainingRecoveryCodes: remaining
+            remainingRecoveryCodes: remaining,
+            askPassword: context.stage == .active
         )
         return try await Pages.render(
             "account/two_factor",
@@ -209,15 +212,59 @@ struct AccountController {
 
     @Sendable func startTOTP(_ request: Request, _ context: TenantContext) async throws -> Response {
         guard let user = try await context.db.find(UserRecord.self, context.userID) else { throw AppError.unauthorized }
+        if let refused = try await refuseWithoutPassword(request, context, user: user) { return refused }
         let cipher = try await context.services.keyStore.cipher(context.db)
-        user.totpSecretSealed = try cipher.seal(Base32.encode(TOTP.generateSecret()), user.totpContext)
-        if user.secondFactor == "totp" { user.secondFactor = "none" }
+        // The factor in use stays in use until the new secret is confirmed with a code.
+        user.totpPendingSealed = try cipher.seal(Base32.encode(TOTP.generateSecret()), user.totpContext)
         try await context.db.update(user)
         return request.redirect(to: "/account/two-factor", redirectType: .normal)
     }
 
+    /// From a signed-in session, changing a second factor asks for the password again (a stolen session must not
+    /// be able to take the account over); during enrolment at sign-in the password was just given. Returns the
+    /// page to answer with when the password is missing or wrong.
+    private func refuseWithoutPassword(
+        _ request: Request,
+        _ context: TenantContext,
+        user: UserRecord
+    ) async throws -> Response? {
+        guard context.stage == .active else { return nil }
+        let current = try request.content.decode(PasswordForm.self).current ?? ""
+        if try await SignIn(request: request).reauthenticate(context, user: user, password: current) { return nil }
+        return try await renderTwoFactor(
+            request,
+            context,
+            recoveryCodes: nil,
+            status: .unprocessableEntity,
+            error: "error.current_password"
+        )
+    }
+
+    /// Mails the user that their second factor changed, so a change they did not make does not go unnoticed.
+    private func noticeFactorChange(
+        _ tx: TenantDatabase,
+        _ context: TenantContext,
+        user: UserRecord,
+        method: String
+    )
+        async throws
+    {
+        try await MailOutbox.enqueue(
+            tx,
+            services: context.services,
+            to: user.email,
+            subject: "【Akinai】2段階認証の設定が変更されました / Your second factor changed",
+            body: MailTexts.secondFactorChanged(
+                email: user.email,
+                method: method,
+                at: context.now,
+                ip: context.actor.ip
+            )
+        )
+    }
+
     @Sendable func confirmTOTP(_ request: Request, _ context: TenantContext) async throws -> Response {
-        guard let user = try await context.db.find(UserRecord.self, context.userID), let sealed = user.totpSecretSealed
+        guard let user = try await context.db.find(UserRecord.self, context.userID), let sealed = user.totpPendingSealed
         else { throw AppError.conflict("conflict") }
         let code = try request.content.decode(LoginController.CodeForm.self).code ?? ""
         let cipher = try await context.services.keyStore.cipher(context.db)
@@ -235,9 +282,13 @@ struct AccountController {
         let codes = RecoveryCodes.generate()
         let services = context.services
         try await context.db.transaction { tx in
+            let replacing = user.secondFactor != "none"
             user.secondFactor = "totp"
+            user.totpSecretSealed = sealed
+            user.totpPendingSealed = nil
             user.totpLastStep = step
             try await tx.update(user)
+            if replacing { try await noticeFactorChange(tx, context, user: user, method: "totp") }
             try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
             for code in codes {
                 let hash = SecretHash.of(
@@ -261,10 +312,15 @@ struct AccountController {
     @Sendable func useEmail(_ request: Request, _ context: TenantContext) async throws -> Response {
         guard let user = try await context.db.find(UserRecord.self, context.userID) else { throw AppError.unauthorized }
         guard try await context.db.securitySettings().allowEmailCode else { throw AppError.forbidden }
+        if let refused = try await refuseWithoutPassword(request, context, user: user) { return refused }
         try await context.db.transaction { tx in
+            let replacing = user.secondFactor != "none"
             user.secondFactor = "email"
             user.totpSecretSealed = nil
+            user.totpPendingSealed = nil
+            user.totpLastStep = nil
             try await tx.update(user)
+            if replacing { try await noticeFactorChange(tx, context, user: user, method: "email") }
             try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
             try await context.audit(
                 tx,
@@ -287,7 +343,12 @@ struct AccountController {
         if context.stage == .enrolSecondFactor {
             let signIn = SignIn(request: request)
             let settings = try await context.db.securitySettings()
-            let stage = signIn.nextStage(after: .enrolSecondFactor, user: user, settings: settings)
+            let stage = signIn.nextStage(
+                after: .enrolSecondFactor,
+                user: user,
+                settings: settings,
+                isOperator: context.isOperator
+            )
             let token = try await signIn.advance(context, user: user, to: stage)
             if let recoveryCodes {
                 // Show the codes once, with the new session's cookie.
@@ -316,7 +377,7 @@ struct AccountController {
         let settings = try await context.db.securitySettings()
         let page = TwoFactorPage(
             method: user.secondFactor,
-            required: settings.requireTwoFactor,
+            required: settings.requireTwoFactor || context.isOperator,
             emailAllowed: settings.allowEmailCode,
             enrolling: false,
             qrSVG: nil,
@@ -337,11 +398,12 @@ struct AccountController {
 
     @Sendable func disable(_ request: Request, _ context: TenantContext) async throws -> Response {
         guard let user = try await context.db.find(UserRecord.self, context.userID) else { throw AppError.unauthorized }
-        guard !(try await context.db.securitySettings().requireTwoFactor) else {
+        guard !context.isOperator, !(try await context.db.securitySettings().requireTwoFactor) else {
             throw AppError.conflict("two_factor_required")
         }
         let form = try request.content.decode(PasswordForm.self)
-        guard try await SignIn(request: request).verify(password: form.current ?? "", stored: user.passwordHash) else {
+        guard try await SignIn(request: request).reauthenticate(context, user: user, password: form.current ?? "")
+        else {
             return try await renderTwoFactor(
                 request,
                 context,
@@ -353,6 +415,7 @@ struct AccountController {
         try await context.db.transaction { tx in
             user.secondFactor = "none"
             user.totpSecretSealed = nil
+            user.totpPendingSealed = nil
             user.totpLastStep = nil
             try await tx.update(user)
             try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
@@ -362,6 +425,7 @@ struct AccountController {
                 targetType: "user",
                 targetID: user.id!.uuidString
             )
+            try await noticeFactorChange(tx, context, user: user, method: "none")
         }
         return request.redirect(to: "/account/two-factor", redirectType: .normal)
     }

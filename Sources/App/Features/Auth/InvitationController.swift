@@ -66,9 +66,8 @@ struct InvitationController {
             )
         )
         try await MailOutbox.enqueue(
-            on: tx.db,
+            tx,
             services: services,
-            tenantID: tx.tenantID,
             to: email.rawValue,
             subject: "【Akinai】\(context.tenantName) への招待 / Invitation",
             body: MailTexts.invitation(

@@ -95,7 +95,7 @@ struct LoginController {
             )
         }
         let session = try await request.tenantDirectory.session(tokenHash: SecretToken.digest(token))
-        let stage = session.flatMap { SessionStage(rawValue: $0.stage) } ?? .active
+        guard let stage = session.flatMap({ SessionStage(rawValue: $0.stage) }) else { throw AppError.unauthorized }
         let target = stage == .active ? Self.safeNext(form.next) : stage.path
         let response = request.redirect(to: target, redirectType: .normal)
         response.cookies[SessionPolicy.cookieName] = signIn.cookie(token)
@@ -117,7 +117,7 @@ struct LoginController {
         try await RateLimiter.hit(
             context.services.rateLimits.secondFactor,
             client: request.clientIP,
-            db: context.db.db,
+            db: request.tenantDirectory.db,
             now: context.now
         )
         let user = try await currentUser(context)
@@ -126,14 +126,14 @@ struct LoginController {
         let signIn = SignIn(request: request)
         guard !user.lockout.isLocked(at: context.now), try await SecondFactor.verify(code, user: user, context: context)
         else {
-            try await signIn.recordFailure(
-                user,
+            let locked = try await signIn.recordFailure(
+                user.id!,
                 tdb: context.db,
                 settings: settings,
                 actor: context.actor,
                 reason: "bad_second_factor"
             )
-            if user.lockout.isLocked(at: context.now) {
+            if locked {
                 let response = request.redirect(to: "/login", redirectType: .normal)
                 response.cookies[SessionPolicy.cookieName] = signIn.cookie(nil)
                 return response
@@ -148,10 +148,12 @@ struct LoginController {
                 error: "second_factor.failed"
             )
         }
-        var lockout = user.lockout
-        lockout.reset()
-        user.lockout = lockout
-        let stage = signIn.nextStage(after: .secondFactor, user: user, settings: settings)
+        let stage = signIn.nextStage(
+            after: .secondFactor,
+            user: user,
+            settings: settings,
+            isOperator: context.isOperator
+        )
         let token = try await signIn.advance(context, user: user, to: stage)
         let response = request.redirect(to: stage.path, redirectType: .normal)
         response.cookies[SessionPolicy.cookieName] = signIn.cookie(token)
@@ -162,7 +164,7 @@ struct LoginController {
         try await RateLimiter.hit(
             context.services.rateLimits.secondFactor,
             client: request.clientIP,
-            db: context.db.db,
+            db: request.tenantDirectory.db,
             now: context.now
         )
         let user = try await currentUser(context)
@@ -206,10 +208,5 @@ struct LoginController {
     }
 
     /// Only a local path is followed after sign-in, never another site.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-            !next.contains("://"), next.count < 500
-        else { return "/" }
-        return next
-    }
+    static func safeNext(_ next: String?) -> String { LocalPath.orRoot(next) }
 }

@@ -68,13 +68,12 @@ struct PasswordResetController {
             ) { RequestPage(csrf: $0) }
         }
         if let code = try? TenantCode(form.tenant ?? ""), let email = try? EmailAddress(form.email ?? ""),
-            let tenant = try await request.tenantDirectory.activeTenant(code: code.rawValue)
+            let (user, tdb) = try await request.tenantDirectory.activeUser(
+                tenantCode: code.rawValue,
+                email: email.rawValue
+            )
         {
-            let tdb = request.tenantDirectory.tenantDatabase(tenant.id!)
-            if let user = try await tdb.query(UserRecord.self).filter(\.$email == email.rawValue).first(), user.isActive
-            {
-                try await sendReset(to: user, tdb: tdb, request: request)
-            }
+            try await sendReset(to: user, tdb: tdb, request: request)
         }
         // The same answer whatever happened above.
         return request.redirect(to: "/login?reset_sent=1", redirectType: .normal)
@@ -114,9 +113,8 @@ struct PasswordResetController {
                 )
             )
             try await MailOutbox.enqueue(
-                on: tx.db,
+                tx,
                 services: services,
-                tenantID: tx.tenantID,
                 to: user.email,
                 subject: "【Akinai】パスワード再設定のご案内 / Reset your password",
                 body: MailTexts.passwordReset(link: link, expires: now.addingTimeInterval(Self.lifetime))
@@ -150,94 +148,5 @@ struct PasswordResetController {
             titleKey: "reset.new_title",
             action: "user.password_reset"
         )
-    }
-}
-
-/// Links mailed to a user (invitations, resets): resolved by the hash of their token, usable once, until
-/// they expire. An unknown, used or expired link answers 404 — the same for each.
-enum MailedLink {
-    static func resolve(
-        _ request: Request,
-        purpose: UserTokenRecord.Purpose
-    ) async throws -> (UserTokenRecord, UserRecord, TenantDatabase) {
-        guard let raw = request.parameters.get("token"),
-            let token = try await request.tenantDirectory.userToken(tokenHash: SecretToken.digest(raw)),
-            token.purpose == purpose.rawValue, token.isUsable(at: request.akinai.clock())
-        else { throw AppError(.notFound, code: "link_invalid") }
-        let tdb = request.tenantDirectory.tenantDatabase(token.tenantID)
-        guard let tenant = try await request.tenantDirectory.tenant(id: token.tenantID), tenant.status == "active",
-            let user = try await tdb.find(UserRecord.self, token.userID)
-        else { throw AppError(.notFound, code: "link_invalid") }
-        return (token, user, tdb)
-    }
-
-    /// Checks the form and policy, sets the password, uses up the link, ends the user's sessions, audits,
-    /// and mails the password-change notice.
-    static func setPassword(
-        _ request: Request,
-        token: UserTokenRecord,
-        user: UserRecord,
-        tdb: TenantDatabase,
-        titleKey: String,
-        action: String
-    ) async throws -> Response {
-        let form = try request.content.decode(PasswordResetController.NewPasswordForm.self)
-        func fail(_ status: HTTPResponseStatus, _ key: String) async throws -> Response {
-            try await PreSessionCSRF.render(
-                "auth/new_password",
-                titleKey: titleKey,
-                request: request,
-                status: status,
-                error: key
-            ) { PasswordResetController.NewPasswordPage(csrf: $0, action: request.url.path, email: user.email) }
-        }
-        guard PreSessionCSRF.isValid(form._csrf, for: request) else {
-            return try await fail(.forbidden, "error.csrf_failed")
-        }
-        let password = form.password ?? ""
-        guard password == form.confirm else { return try await fail(.unprocessableEntity, "error.password_mismatch") }
-        let services = request.akinai
-        if let problem = try await PasswordRules.check(
-            password,
-            user: user,
-            email: user.email,
-            tdb: tdb,
-            services: services
-        ) {
-            return try await fail(.unprocessableEntity, "error.\(problem.reason)")
-        }
-        let hash = try await SignIn(request: request).hash(password)
-        let settings = try await tdb.securitySettings()
-        let now = services.clock()
-        let actor = request.auditActor(userID: user.id, label: user.email)
-        try await tdb.transaction { tx in
-            // Use the link up first: of two concurrent submissions only one finds it unused.
-            guard let fresh = try await tx.find(UserTokenRecord.self, token.id), fresh.isUsable(at: now) else {
-                throw AppError(.notFound, code: "link_invalid")
-            }
-            fresh.usedAt = now
-            try await tx.update(fresh)
-            PasswordRules.apply(hash, to: user, settings: settings, now: now)
-            if user.status == "invited" { user.status = "active" }
-            try await tx.update(user)
-            try await tx.query(SessionRecord.self).filter(\.$userID == user.id!).delete()
-            try await AuditLog.append(
-                tx,
-                actor: actor,
-                action: action,
-                targetType: "user",
-                targetID: user.id!.uuidString,
-                now: now
-            )
-            try await MailOutbox.enqueue(
-                on: tx.db,
-                services: services,
-                tenantID: tx.tenantID,
-                to: user.email,
-                subject: "【Akinai】パスワードが変更されました / Your password was changed",
-                body: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
-            )
-        }
-        return request.redirect(to: "/login?password_set=1", redirectType: .normal)
     }
 }

@@ -63,7 +63,7 @@ struct BulkEditController {
             )
         }
         let value = (form.value ?? "").trimmingCharacters(in: .whitespaces)
-        let apply: (SKURecord) -> (before: String, after: String)?
+        let apply: (SKURecord) throws(FieldError) -> (before: String, after: String)?
         switch form.action {
         case "price_set":
             guard let price = Int(value), (0...100_000_000).contains(price) else {
@@ -78,11 +78,18 @@ struct BulkEditController {
             guard let percent = Int(value), (-90...500).contains(percent) else {
                 return try await fail("error.percent_invalid")
             }
-            apply = { sku in
+            apply = { sku throws(FieldError) in
                 let before = sku.price
-                // Rounded to whole yen.
-                sku.price = Int((Double(before) * (100 + Double(percent)) / 100).rounded())
-                return before == sku.price ? nil : (String(before), String(sku.price))
+                // Rounded half up to whole yen, in integers: a price far outside the allowed range refuses the
+                // whole edit instead of trapping or wrapping.
+                let (scaled, overflow) = before.multipliedReportingOverflow(by: 100 + percent)
+                guard !overflow, before >= 0 else { throw FieldError(field: "value", reason: "price_invalid") }
+                let after = (scaled + 50) / 100
+                guard (0...100_000_000).contains(after) else {
+                    throw FieldError(field: "value", reason: "price_invalid")
+                }
+                sku.price = after
+                return before == after ? nil : (String(before), String(after))
             }
         case "label_add", "label_remove":
             guard (1...30).contains(value.count), !value.contains(",") else {
@@ -123,10 +130,14 @@ struct BulkEditController {
         let skus = try await query.sort(\.$code).limit(Self.limit + 1).all()
         guard skus.count <= Self.limit else { return try await fail("error.bulk_too_many") }
         var changed: [(SKURecord, Change)] = []
-        for sku in skus {
-            if let (before, after) = apply(sku) {
-                changed.append((sku, Change(code: sku.code, before: before, after: after)))
+        do {
+            for sku in skus {
+                if let (before, after) = try apply(sku) {
+                    changed.append((sku, Change(code: sku.code, before: before, after: after)))
+                }
             }
+        } catch {
+            return try await fail("error.price_out_of_range")
         }
         guard form.confirm == "yes" else {
             return try await Pages.render(

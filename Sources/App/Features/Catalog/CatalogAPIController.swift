@@ -75,7 +75,7 @@ struct CatalogAPIController {
         _ context: TenantContext
     ) async throws -> PageResponse<ProductResponse> {
         let query = try request.query.decode(ListQuery.self)
-        let (page, perPage) = Self.paging(query)
+        let (page, perPage) = try Self.paging(query, sorts: Self.productSorts)
         let builder = context.db.query(ProductRecord.self)
         if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let pattern = "%" + String(q.prefix(100)) + "%"
@@ -135,7 +135,7 @@ struct CatalogAPIController {
 
     @Sendable func listSKUs(_ request: Request, _ context: TenantContext) async throws -> PageResponse<SKUResponse> {
         let query = try request.query.decode(ListQuery.self)
-        let (page, perPage) = Self.paging(query)
+        let (page, perPage) = try Self.paging(query, sorts: Self.skuSorts)
         let builder = context.db.query(SKURecord.self)
         if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let pattern = "%" + String(q.prefix(100)) + "%"
@@ -250,9 +250,26 @@ struct CatalogAPIController {
         )
     }
 
-    static func paging(_ query: ListQuery) -> (page: Int, perPage: Int) {
-        (max(1, min(query.page ?? 1, 100_000)), max(1, min(query.perPage ?? 50, 200)))
+    /// The page and page size asked for; out-of-range values and unknown sort keys are refused, never clamped.
+    static func paging(_ query: ListQuery, sorts: Set<String>) throws -> (page: Int, perPage: Int) {
+        let page = query.page ?? 1
+        let perPage = query.perPage ?? 50
+        guard (1...Self.maxPage).contains(page) else {
+            throw AppError.invalid(FieldError(field: "page", reason: "page_invalid"))
+        }
+        guard (1...Self.maxPerPage).contains(perPage) else {
+            throw AppError.invalid(FieldError(field: "perPage", reason: "page_invalid"))
+        }
+        if let sort = query.sort, !sorts.contains(sort) {
+            throw AppError.invalid(FieldError(field: "sort", reason: "sort_invalid"))
+        }
+        return (page, perPage)
     }
+
+    static let maxPage = 100_000
+    static let maxPerPage = 200
+    static let productSorts: Set<String> = ["code", "name", "-created"]
+    static let skuSorts: Set<String> = ["code"]
 
     static func split(_ labels: String) -> [String] {
         labels.split(separator: ",").map(String.init)

@@ -91,7 +91,9 @@ struct InventoryAPIController {
                 field: "reason"
             )
         }
-        guard abs(input.quantity) <= 1_000_000, kind == .adjustment || input.quantity > 0 else {
+        let limit = StockLimits.maxQuantity
+        guard (-limit...limit).contains(input.quantity), input.quantity != 0, kind == .adjustment || input.quantity > 0
+        else {
             throw AppError(
                 .unprocessableEntity,
                 code: "validation_failed",
@@ -137,7 +139,7 @@ struct InventoryAPIController {
             .all()
         guard let from = warehouses.first(where: { $0.code == input.from }),
             let to = warehouses.first(where: { $0.code == input.to }),
-            (1...1_000_000).contains(input.quantity)
+            (1...StockLimits.maxQuantity).contains(input.quantity)
         else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.transfer_invalid")
         }
@@ -167,8 +169,17 @@ struct InventoryAPIController {
     @Sendable func reserve(_ request: Request, _ context: TenantContext) async throws -> Response {
         let input = try request.content.decode(ReservationInput.self)
         let reference = input.reference.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(reference.count), !input.lines.isEmpty, input.lines.count <= 500 else {
+        guard (1...100).contains(reference.count), !input.lines.isEmpty, input.lines.count <= StockLimits.maxLines
+        else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.reservation_invalid")
+        }
+        for (index, line) in input.lines.enumerated() where !(1...StockLimits.maxQuantity).contains(line.quantity) {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.quantity_out_of_range",
+                field: "lines[\(index)].quantity"
+            )
         }
         let codes = Array(Set(input.lines.map(\.sku)))
         let skus = try await context.db.query(SKURecord.self).filter(\.$code ~~ codes).all()

@@ -169,17 +169,10 @@ struct InventoryController {
             )
         }
         do {
-            _ = try await stock.count(sku: sku, warehouseID: warehouse.id!, counted: counted, reference: "棚卸")
+            _ = try await stock.stockTake(sku: sku, warehouseID: warehouse.id!, counted: counted, reference: "棚卸")
         } catch let error as StockError {
             throw error.appError
         }
-        try await context.audit(
-            context.db,
-            action: "stock.count",
-            targetType: "sku",
-            targetID: sku.id!.uuidString,
-            details: ["code": sku.code, "counted": String(counted), "was": String(onHand)]
-        )
         return request.redirect(to: "/inventory/stock-take?done=\(sku.code)", redirectType: .normal)
     }
 }

@@ -1,8 +1,9 @@
 import Domain
 import Vapor
 
-/// The operator console's mail page: the delivery state of every mail, and the `.eml` files written when no
-/// SMTP server is configured.
+/// The operator console's mail page: the envelope and delivery state of every mail, and which `.eml` files were
+/// written when no SMTP server is configured. Never a body: a shop's mails carry reset links, invitation links
+/// and sign-in codes, and the operator must not be able to use them.
 struct OperatorMailController {
     /// One outbox entry.
     struct MailRow: Encodable, Sendable {
@@ -31,7 +32,6 @@ struct OperatorMailController {
 
     func register(tenant: TenantRoutes) {
         tenant.operatorGet("operator", "mail", use: list)
-        tenant.operatorGet("operator", "mail", "files", ":name", use: download)
     }
 
     @Sendable func list(_ request: Request, _ context: TenantContext) async throws -> Response {
@@ -57,15 +57,5 @@ struct OperatorMailController {
             request: request,
             context: context
         )
-    }
-
-    @Sendable func download(_ request: Request, _ context: TenantContext) async throws -> Response {
-        guard let directory = context.operatorDirectory, let name = request.parameters.get("name"),
-            let data = directory.mailFile(named: name)
-        else { throw AppError.notFound }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "message", subType: "rfc822")
-        headers.contentDisposition = .init(.attachment, filename: name)
-        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }
