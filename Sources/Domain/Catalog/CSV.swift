@@ -68,14 +68,32 @@ public enum CSV {
         return records
     }
 
-    /// One line of CSV, quoting fields that need it, with CRLF.
+    /// One line of CSV, quoting fields that need it, with CRLF. A field a spreadsheet would run as a formula
+    /// (starting with `=`, `+`, `-`, `@`, tab or CR, after any `'`) gets a leading `'` (formula injection);
+    /// `unneutralized` takes it off again on import, so an export imports back unchanged.
     public static func line(_ fields: [String]) -> String {
-        fields.map { field in
+        fields.map(neutralized).map { field in
             if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             }
             return field
         }.joined(separator: ",") + "\r\n"
+    }
+
+    static func looksLikeFormula(_ field: Substring) -> Bool {
+        guard let first = field.drop(while: { $0 == "'" }).first else { return false }
+        return "=+-@\t\r".contains(first)
+    }
+
+    /// `field` with a leading `'` when a spreadsheet would read it as a formula.
+    public static func neutralized(_ field: String) -> String {
+        looksLikeFormula(Substring(field)) ? "'" + field : field
+    }
+
+    /// The value an exported `neutralized` field stood for.
+    public static func unneutralized(_ field: String) -> String {
+        guard field.first == "'", looksLikeFormula(field.dropFirst()) else { return field }
+        return String(field.dropFirst())
     }
 
     /// Text from a file in UTF-8 (with or without BOM) or CP932, as Japanese mall tools write.

@@ -67,7 +67,7 @@ public enum MasterCSV {
         for record in records.dropFirst() {
             func value(_ column: String) -> String {
                 guard let index = names.firstIndex(of: column), index < record.fields.count else { return "" }
-                return record.fields[index].trimmingCharacters(in: .whitespaces)
+                return CSV.unneutralized(record.fields[index].trimmingCharacters(in: .whitespaces))
             }
             let before = errors.count
             func fail(_ column: String, _ reason: String) {

@@ -46,4 +46,17 @@ import Testing
         #expect(errors.contains(.init(line: 1, column: "product_name", reason: "column_missing")))
         #expect(errors.contains(.init(line: 1, column: "colour", reason: "column_unknown")))
     }
+
+    @Test(arguments: ["=HYPERLINK(\"http://x\")", "+1", "-1+1", "@SUM(A1)", "\tx", "'=x", "''+x"])
+    func formulaCellsAreNeutralisedAndComeBackUnchanged(_ value: String) {
+        let exported = CSV.neutralized(value)
+        #expect(exported.first == "'")
+        #expect(CSV.unneutralized(exported) == value)
+    }
+
+    @Test(arguments: ["plain", "'quoted", "1-2", "a=b", ""])
+    func ordinaryCellsAreLeftAlone(_ value: String) {
+        #expect(CSV.neutralized(value) == value)
+        #expect(CSV.unneutralized(value) == value)
+    }
 }
