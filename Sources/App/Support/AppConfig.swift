@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 
@@ -30,6 +31,8 @@ public struct AppConfig: Sendable {
     public var sqliteSynchronous: String
     /// `AKINAI_DB_POOL`: PostgreSQL connections per event loop (default 8).
     public var postgresPoolSize: Int
+    /// `AKINAI_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed (none by default).
+    public var trustedProxies: [IPNetwork]
 
     /// Errors in the environment that stop Akinai from starting.
     public struct ConfigError: Error, CustomStringConvertible {
@@ -76,6 +79,15 @@ public struct AppConfig: Sendable {
                 throw ConfigError(description: String(describing: error))
             }
         }
+        let trustedProxies: [IPNetwork]
+        switch IPNetwork.list(env["AKINAI_TRUSTED_PROXIES"] ?? "") {
+        case .success(let networks): trustedProxies = networks
+        case .failure(let error):
+            throw ConfigError(
+                description:
+                    "AKINAI_TRUSTED_PROXIES must list addresses or CIDR networks (10.0.0.0/8, ::1), got \"\(error.entry)\""
+            )
+        }
         return AppConfig(
             database: database,
             dataDirectory: dataDirectory,
@@ -91,7 +103,8 @@ public struct AppConfig: Sendable {
             mailFrom: env["AKINAI_MAIL_FROM"] ?? smtp?.from ?? "Akinai <noreply@akinai.invalid>",
             sqliteSynchronous: (env["AKINAI_SQLITE_SYNCHRONOUS"] ?? "FULL").uppercased() == "NORMAL"
                 ? "NORMAL" : "FULL",
-            postgresPoolSize: max(1, min(Int(env["AKINAI_DB_POOL"] ?? "") ?? 8, 64))
+            postgresPoolSize: max(1, min(Int(env["AKINAI_DB_POOL"] ?? "") ?? 8, 64)),
+            trustedProxies: trustedProxies
         )
     }
 

@@ -111,9 +111,6 @@ struct BearerAuthenticator: AsyncMiddleware {
 }
 
 extension Request {
-    /// The client's address as seen by this server. Forwarded headers are not trusted here.
-    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
-
     func auditActor(userID: UUID?, label: String) -> AuditActor {
         AuditActor(userID: userID, label: label, ip: clientIP, userAgent: headers.first(name: .userAgent) ?? "")
     }

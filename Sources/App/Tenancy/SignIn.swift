@@ -11,6 +11,14 @@ struct SignIn: Sendable {
 
     var services: AppServices { request.akinai }
 
+    /// What per-shop and per-account rate limits count a typed tenant code and e-mail by: case and surrounding
+    /// spaces do not make a new account.
+    static func accountKey(tenant: String?, email: String?) -> (tenant: String, key: String) {
+        let tenant = (tenant ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return (tenant, tenant + "\n" + email)
+    }
+
     /// Verifies the password and, when it is right and the account is not locked, opens a session at the
     /// step that comes next (second factor, enrolment, password change, or done). Every outcome for a known
     /// tenant is audited. Wrong password, unknown user and locked account give the same answer (nil).
@@ -245,18 +253,8 @@ struct SignIn: Sendable {
     /// Rate-limited per address and per account, and a wrong password counts towards the lockout like one at
     /// sign-in; reaching the lock ends every session of the account.
     func reauthenticate(_ context: TenantContext, user: UserRecord, password: String) async throws -> Bool {
-        try await RateLimiter.hit(
-            services.rateLimits.secondFactor,
-            client: request.clientIP,
-            db: request.tenantDirectory.db,
-            now: services.clock()
-        )
-        try await RateLimiter.hit(
-            services.rateLimits.secondFactor,
-            client: "user:\(user.id!.uuidString)",
-            db: request.tenantDirectory.db,
-            now: services.clock()
-        )
+        try await request.countAttempt(services.rateLimits.secondFactor)
+        try await request.countAttempt(services.rateLimits.secondFactor, .account(user.id!.uuidString))
         let settings = try await context.db.securitySettings()
         guard !user.lockout.isLocked(at: services.clock()), password.count <= PasswordPolicy.maximumLength,
             try await verify(password: password, stored: user.passwordHash)

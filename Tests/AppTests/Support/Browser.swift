@@ -11,6 +11,8 @@ final class Browser: @unchecked Sendable {
     let app: Application
     private(set) var cookies: [String: String] = [:]
     var headers: HTTPHeaders = [:]
+    /// The socket peer requests come from; nil sends them the in-memory way, without one.
+    var remoteAddress: SocketAddress?
 
     init(_ app: Application) {
         self.app = app
@@ -74,12 +76,31 @@ final class Browser: @unchecked Sendable {
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
-        let response = try await app.testing().sendRequest(
-            method,
-            path,
-            headers: headers,
-            body: body.map { ByteBuffer(string: $0) }
-        )
+        let response: (status: HTTPStatus, headers: HTTPHeaders, body: ByteBuffer)
+        if let remoteAddress {
+            // Straight to the responder, so the request carries a socket peer the way a live server's does.
+            let request = Request(
+                application: app,
+                method: method,
+                url: URI(string: path),
+                headers: headers,
+                collectedBody: body.map { ByteBuffer(string: $0) },
+                remoteAddress: remoteAddress,
+                on: app.eventLoopGroup.next()
+            )
+            try await app.asyncBoot()
+            let answer = try await app.responder.current.respond(to: request).get()
+            let collected = try await answer.body.collect(on: request.eventLoop).get() ?? ByteBuffer()
+            response = (answer.status, answer.headers, collected)
+        } else {
+            let answer = try await app.testing().sendRequest(
+                method,
+                path,
+                headers: headers,
+                body: body.map { ByteBuffer(string: $0) }
+            )
+            response = (answer.status, answer.headers, answer.body)
+        }
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
             let name = String(pair[0]).trimmingCharacters(in: .whitespaces)

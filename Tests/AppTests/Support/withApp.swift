@@ -114,24 +114,21 @@ func withApp(
     jobs: JobRegistry? = nil,
     mailer: MailTransport? = nil,
     rateLimits: RateLimits? = nil,
+    environment: [String: String] = [:],
     _ test: (Application, TestEnv) async throws -> Void
 ) async throws {
     let directory = NSTemporaryDirectory() + "akinai-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let (location, cleanup) = try await TestDatabase.make(directory: directory)
-    var config = try AppConfig.from(environment: ["AKINAI_DATA_DIR": directory, "AKINAI_SCRYPT_LOG_N": "10"])
+    var config = try AppConfig.from(
+        environment: environment.merging(["AKINAI_DATA_DIR": directory, "AKINAI_SCRYPT_LOG_N": "10"]) { $1 }
+    )
     config.database = location
     let masterKey = SymmetricKey(size: .bits256)
     try Data((masterKey.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n").utf8)
         .write(to: URL(fileURLWithPath: config.masterKeyFile))
     let mailbox = TestMailbox()
     let env = TestEnv(clock: clock, directory: directory, config: config, masterKey: masterKey, mailbox: mailbox)
-    // Generous limits unless a test is about them: the suite signs in often from one address.
-    let unlimited = RateLimits(
-        signIn: .init(name: "sign-in", limit: 100_000, window: 600),
-        secondFactor: .init(name: "second-factor", limit: 100_000, window: 600),
-        passwordReset: .init(name: "password-reset", limit: 100_000, window: 3600)
-    )
     let app = try await Application.make(.testing)
     do {
         try await configure(
@@ -142,7 +139,7 @@ func withApp(
                 masterKey: masterKey,
                 jobs: jobs,
                 mailer: mailer ?? mailbox.transport,
-                rateLimits: rateLimits ?? unlimited
+                rateLimits: rateLimits ?? .generous
             )
         )
         try await test(app, env)

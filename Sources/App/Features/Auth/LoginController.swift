@@ -60,12 +60,8 @@ struct LoginController {
     }
 
     @Sendable func submit(_ request: Request) async throws -> Response {
-        try await RateLimiter.hit(
-            request.akinai.rateLimits.signIn,
-            client: request.clientIP,
-            db: request.tenantDirectory.db,
-            now: request.akinai.clock()
-        )
+        let limits = request.akinai.rateLimits
+        try await request.countAttempt(limits.signIn)
         let form = try request.content.decode(LoginForm.self)
         guard PreSessionCSRF.isValid(form._csrf, for: request) else {
             return try await render(
@@ -77,6 +73,9 @@ struct LoginController {
                 error: "error.csrf_failed"
             )
         }
+        let account = SignIn.accountKey(tenant: form.tenant, email: form.email)
+        try await request.countAttempt(limits.signInPerTenant, .tenant(account.tenant))
+        try await request.countAttempt(limits.signInPerAccount, .account(account.key))
         let signIn = SignIn(request: request)
         guard
             let token = try await signIn.attempt(
@@ -114,12 +113,8 @@ struct LoginController {
     }
 
     @Sendable func submitSecondFactor(_ request: Request, _ context: TenantContext) async throws -> Response {
-        try await RateLimiter.hit(
-            context.services.rateLimits.secondFactor,
-            client: request.clientIP,
-            db: request.tenantDirectory.db,
-            now: context.now
-        )
+        try await request.countAttempt(context.services.rateLimits.secondFactor)
+        try await request.countAttempt(context.services.rateLimits.secondFactor, .account(context.userID.uuidString))
         let user = try await currentUser(context)
         let code = try request.content.decode(CodeForm.self).code ?? ""
         let settings = try await context.db.securitySettings()
@@ -161,12 +156,8 @@ struct LoginController {
     }
 
     @Sendable func resendCode(_ request: Request, _ context: TenantContext) async throws -> Response {
-        try await RateLimiter.hit(
-            context.services.rateLimits.secondFactor,
-            client: request.clientIP,
-            db: request.tenantDirectory.db,
-            now: context.now
-        )
+        try await request.countAttempt(context.services.rateLimits.secondFactor)
+        try await request.countAttempt(context.services.rateLimits.secondFactor, .account(context.userID.uuidString))
         let user = try await currentUser(context)
         guard user.secondFactor == "email" else { throw AppError.conflict("conflict") }
         try await context.db.transaction { tx in try await SignIn(request: request).sendEmailCode(tx, user: user) }

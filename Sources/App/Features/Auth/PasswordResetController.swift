@@ -33,8 +33,6 @@ struct PasswordResetController {
     }
 
     static let lifetime: TimeInterval = 3600
-    /// An account gets at most this many reset mails an hour.
-    static let mailsPerHour = 5
 
     func register(public routes: any RoutesBuilder) {
         routes.get("password-reset", use: showRequest)
@@ -51,12 +49,7 @@ struct PasswordResetController {
 
     @Sendable func submitRequest(_ request: Request) async throws -> Response {
         let services = request.akinai
-        try await RateLimiter.hit(
-            services.rateLimits.passwordReset,
-            client: request.clientIP,
-            db: request.tenantDirectory.db,
-            now: services.clock()
-        )
+        try await request.countAttempt(services.rateLimits.passwordReset)
         let form = try request.content.decode(RequestForm.self)
         guard PreSessionCSRF.isValid(form._csrf, for: request) else {
             return try await PreSessionCSRF.render(
@@ -67,6 +60,10 @@ struct PasswordResetController {
                 error: "error.csrf_failed"
             ) { RequestPage(csrf: $0) }
         }
+        try await request.countAttempt(
+            services.rateLimits.passwordResetPerTenant,
+            .tenant(SignIn.accountKey(tenant: form.tenant, email: nil).tenant)
+        )
         if let code = try? TenantCode(form.tenant ?? ""), let email = try? EmailAddress(form.email ?? ""),
             let (user, tdb) = try await request.tenantDirectory.activeUser(
                 tenantCode: code.rawValue,
@@ -82,11 +79,12 @@ struct PasswordResetController {
     private func sendReset(to user: UserRecord, tdb: TenantDatabase, request: Request) async throws {
         let services = request.akinai
         let now = services.clock()
-        let recent = try await tdb.query(UserTokenRecord.self).filter(\.$userID == user.id!)
-            .filter(\.$purpose == UserTokenRecord.Purpose.passwordReset.rawValue)
-            .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
         let actor = request.auditActor(userID: nil, label: user.email)
-        guard recent < Self.mailsPerHour else {
+        // Counted atomically per account, and answered like any other request: nobody can fill a user's inbox,
+        // and the answer does not tell that the account exists.
+        do {
+            try await request.countAttempt(services.rateLimits.passwordResetPerAccount, .account(user.id!.uuidString))
+        } catch is RateLimited {
             try await AuditLog.append(
                 tdb,
                 actor: actor,
