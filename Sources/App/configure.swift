@@ -105,6 +105,7 @@ public func configure(
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     try routes(app)
+    app.allowedMethods = AllowedMethods(app.routes)
     Commands.register(app)
     if startWorkers && config.runWorkers {
         app.lifecycle.use(JobWorkers(count: config.workerCount))

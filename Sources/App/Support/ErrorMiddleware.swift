@@ -6,6 +6,12 @@ struct AppErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch is RouteNotFound {
+            let allowed = request.application.allowedMethods?.methods(for: request.url.path) ?? []
+            guard !allowed.isEmpty else { return Self.response(for: Abort(.notFound), request: request) }
+            let response = Self.response(for: Abort(.methodNotAllowed), request: request)
+            response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+            return response
         } catch {
             return Self.response(for: error, request: request)
         }

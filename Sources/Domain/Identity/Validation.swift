@@ -35,13 +35,30 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     public init(_ raw: String) throws(FieldError) {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
-            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
-        else {
+        guard value.utf8.count <= 254, parts.count == 2, Self.isLocalPart(parts[0]), Self.isDomain(parts[1]) else {
             throw FieldError(field: "email", reason: "email_invalid")
         }
         self.rawValue = value
+    }
+
+    /// Letters, digits and `.!#$%&'*+/=?^_`{}~-` (RFC 5322 atoms without `|`), 1–64 of them, dots only between
+    /// others. Nothing that a mail header, a shell or a list separator would read as syntax (`;`, `|`, `,`, `<`,
+    /// quotes, spaces, control characters).
+    private static func isLocalPart(_ part: Substring) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{}~-".unicodeScalars)
+        return (1...64).contains(part.utf8.count) && part.unicodeScalars.allSatisfy(allowed.contains)
+            && !part.hasPrefix(".") && !part.hasSuffix(".") && !part.contains("..")
+    }
+
+    /// Two or more labels of letters, digits and inner hyphens, each 1–63 long (international names as `xn--`).
+    private static func isDomain(_ part: Substring) -> Bool {
+        let labels = part.split(separator: ".", omittingEmptySubsequences: false)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-".unicodeScalars)
+        return labels.count >= 2
+            && labels.allSatisfy { label in
+                (1...63).contains(label.utf8.count) && label.unicodeScalars.allSatisfy(allowed.contains)
+                    && !label.hasPrefix("-") && !label.hasSuffix("-")
+            }
     }
 
     /// The part before `@`, used by the password policy.

@@ -463,4 +463,57 @@ import Vapor
     @Test func aMailJobLeaseOutlastsTheLongestSMTPConversation() {
         #expect(JobWorker.defaultLease > SMTPClient.maximumConversation * 2)
     }
+
+    // MARK: Smaller findings
+
+    @Test func percentAndUnderscoreInASearchMatchThemselves() async throws {
+        try await withApp { app, _ in
+            let (shop, _) = try await Self.shopWithStock(app, units: 1)
+            try await app.makeProduct(
+                shop,
+                ProductInput(
+                    code: "P2",
+                    name: "100%_オーガニック",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [ReservationConcurrencyTests.plain("B_1")]
+                )
+            )
+            let api = try await Self.api(app, shop)
+            func codes(_ q: String) async throws -> [String] {
+                let page = try await api.get("/api/v1/skus?q=\(Browser.encode(q))")
+                #expect(page.status == .ok)
+                let list = try JSONDecoder().decode(
+                    CatalogAPIController.PageResponse<CatalogAPIController.SKUResponse>.self,
+                    from: Data(page.body.utf8)
+                )
+                return list.items.map(\.code)
+            }
+            #expect(try await codes("_") == ["B_1"])
+            #expect(try await codes("%") == [])
+            #expect(try await codes("b_") == ["B_1"], "case does not matter")
+            #expect(try await codes("!") == [])
+            let web = Browser(app)
+            try await web.signIn(shop)
+            let list = try await web.get("/catalog?q=\(Browser.encode("100%_"))")
+            #expect(list.body.contains("B_1") && !list.body.contains(">A<"))
+            let products = try await api.get("/api/v1/products?q=_")
+            #expect(products.body.contains("\"total\":1") && products.body.contains("\"code\":\"P2\""))
+        }
+    }
+
+    @Test func anUnsupportedMethodGets405WithAllow() async throws {
+        try await withApp { app, _ in
+            let (shop, _) = try await Self.shopWithStock(app, units: 1)
+            let api = try await Self.api(app, shop)
+            let page = try await api.send(.DELETE, "/api/v1/skus")
+            #expect(page.status == .methodNotAllowed)
+            #expect(page.headers.first(name: .allow) == "GET, HEAD")
+            #expect(page.body.contains("method_not_allowed"))
+            let put = try await api.send(.PUT, "/api/v1/reservations/o1/release")
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers.first(name: .allow) == "POST")
+            #expect(try await api.send(.GET, "/api/v1/nothing-here").status == .notFound)
+        }
+    }
 }

@@ -14,12 +14,19 @@ import Testing
         #expect(throws: FieldError(field: "tenant", reason: "tenant_code_invalid")) { try TenantCode(raw) }
     }
 
-    @Test(arguments: ["a@example.jp", " Taro.Yamada@Example.CO.JP "])
+    @Test(arguments: [
+        "a@example.jp", " Taro.Yamada@Example.CO.JP ", "o'brien+akinai@mail-1.example.com", "x@xn--eckwd4c7c.jp",
+    ])
     func acceptsEmails(_ raw: String) throws {
         #expect(try EmailAddress(raw).rawValue == raw.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
-    @Test(arguments: ["", "a", "a@b", "@example.jp", "a@.jp", "a b@example.jp", "a@example.jp.", "<a@example.jp>"])
+    @Test(arguments: [
+        "", "a", "a@b", "@example.jp", "a@.jp", "a b@example.jp", "a@example.jp.", "<a@example.jp>",
+        "a\u{0}@example.jp", "a|cat@example.jp", "a;b@example.jp", "a,b@example.jp", "a@exa;mple.jp",
+        "a\r\nBcc:x@example.jp", ".a@example.jp", "a..b@example.jp", "a@-example.jp", "a@exa_mple.jp", "あ@example.jp",
+        "a@例え.jp", "a@b@example.jp", String(repeating: "a", count: 65) + "@example.jp",
+    ])
     func refusesEmails(_ raw: String) {
         #expect(throws: FieldError.self) { try EmailAddress(raw) }
     }

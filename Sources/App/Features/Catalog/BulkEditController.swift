@@ -120,10 +120,7 @@ struct BulkEditController {
 
         let query = context.db.query(SKURecord.self)
         if let q = form.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + String(q.prefix(100)) + "%"
-            query.group(.or) {
-                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern)
-            }
+            query.anyContains(q, in: ["code", "variant"])
         }
         if let cool = form.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }
         if let tax = form.tax, TaxClass(rawValue: tax) != nil { query.filter(\.$taxClass == tax) }

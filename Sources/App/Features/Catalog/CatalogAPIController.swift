@@ -78,10 +78,7 @@ struct CatalogAPIController {
         let (page, perPage) = try Self.paging(query, sorts: Self.productSorts)
         let builder = context.db.query(ProductRecord.self)
         if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + String(q.prefix(100)) + "%"
-            builder.group(.or) {
-                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$name, .custom("LIKE"), pattern)
-            }
+            builder.anyContains(q, in: ["code", "name"])
         }
         let total = try await builder.copy().count()
         switch query.sort {
@@ -138,11 +135,7 @@ struct CatalogAPIController {
         let (page, perPage) = try Self.paging(query, sorts: Self.skuSorts)
         let builder = context.db.query(SKURecord.self)
         if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + String(q.prefix(100)) + "%"
-            builder.group(.or) {
-                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern)
-                    .filter(\.$jan == q)
-            }
+            builder.group(.or) { $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q) }
         }
         let total = try await builder.copy().count()
         let skus = try await builder.sort(\.$code).range(((page - 1) * perPage)..<(page * perPage)).all()

@@ -41,14 +41,9 @@ struct CatalogController {
         var filter = try request.query.decode(Filter.self)
         let query = context.db.query(SKURecord.self)
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + String(q.prefix(100)) + "%"
-            let products = try await context.db.query(ProductRecord.self).filter(\.$name, .custom("LIKE"), pattern)
-                .all()
             query.group(.or) {
-                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern).filter(
-                    \.$jan == q
-                )
-                .filter(\.$productID ~~ products.map { $0.id! })
+                $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q)
+                    .filter(context.db.skusOfProducts(named: q))
             }
         }
         if let cool = filter.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }

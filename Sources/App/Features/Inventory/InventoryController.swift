@@ -62,12 +62,7 @@ struct InventoryController {
         var filter = try request.query.decode(Filter.self)
         let query = context.db.query(SKURecord.self).filter(\.$isSet == false)
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + String(q.prefix(100)) + "%"
-            query.group(.or) {
-                $0.filter(\.$code, .custom("LIKE"), pattern).filter(\.$variant, .custom("LIKE"), pattern).filter(
-                    \.$jan == q
-                )
-            }
+            query.group(.or) { $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q) }
         }
         if filter.low != nil { query.filter(\.$reorderAlerted == true) }
         query.sort(\.$code, filter.sort == "-code" ? .descending : .ascending)
