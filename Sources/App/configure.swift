@@ -42,6 +42,9 @@ public func configure(
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
     app.routes.defaultMaxBodySize = "2mb"
+    app.directory.resourcesDirectory = config.resourcesDirectory
+    app.directory.viewsDirectory = config.resourcesDirectory + "Views/"
+    app.directory.publicDirectory = config.resourcesDirectory + "Public/"
 
     let isSQLite: Bool
     switch config.database {
@@ -99,7 +102,7 @@ public func configure(
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.resourcesDirectory + "Public/"))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

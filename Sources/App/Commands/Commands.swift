@@ -20,6 +20,38 @@ struct CommandFailure: Error, CustomStringConvertible {
     let description: String
 }
 
+/// A password given on the command line (visible to every user of the machine in the process list), or — better
+/// — in a file, or on standard input with `/dev/stdin` as the file. Exactly one of the two; one trailing newline is dropped.
+enum PasswordArgument {
+    static let maximumFileSize = 4096
+
+    static func read(value: String?, file: String?, flag: String) throws -> String? {
+        switch (value, file) {
+        case (nil, nil): return nil
+        case (let value?, nil): return value
+        case (_?, _?): throw CommandFailure(description: "give --\(flag) or --\(flag)-file, not both")
+        case (nil, let file?):
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                throw CommandFailure(description: "--\(flag)-file: cannot read \(file)")
+            }
+            defer { try? handle.close() }
+            let data = handle.readData(ofLength: maximumFileSize + 1)
+            guard data.count <= maximumFileSize, var text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure(description: "--\(flag)-file: expected one line of UTF-8 text")
+            }
+            if text.hasSuffix("\r\n") {
+                text.removeLast(1)
+            } else if text.hasSuffix("\n") {
+                text.removeLast()
+            }
+            guard !text.contains(where: \.isNewline) else {
+                throw CommandFailure(description: "--\(flag)-file: expected one line of UTF-8 text")
+            }
+            return text
+        }
+    }
+}
+
 /// `akinai migrate`: applies pending migrations (they are also applied by every start, this says so).
 struct MigrateCommand: AsyncCommand {
     struct Signature: CommandSignature {}

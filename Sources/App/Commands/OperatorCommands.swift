@@ -7,18 +7,25 @@ struct OperatorCommands: AsyncCommandGroup {
     var help: String { "Manages the operators who run this instance." }
     var commands: [String: any AnyAsyncCommand] { ["create": Create()] }
 
-    /// `akinai operator create --email EMAIL --password PASSWORD`: an admin of the operator tenant (created on
+    /// `akinai operator create --email EMAIL --password-file FILE` (or `--password PASSWORD`): an admin of the operator tenant (created on
     /// first use), who signs in with tenant code `operator` and sees the operator console.
     struct Create: AsyncCommand {
         struct Signature: CommandSignature {
             @Option(name: "email", help: "The operator's e-mail.") var email: String?
             @Option(name: "password", help: "The operator's password (12–128 characters).") var password: String?
+            @Option(name: "password-file", help: "A file holding the password (/dev/stdin to pipe it in).")
+            var passwordFile: String?
         }
         var help: String { "Creates an operator account." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            guard let rawEmail = signature.email, let password = signature.password else {
-                throw CommandFailure(description: "--email and --password are required")
+            let password = try PasswordArgument.read(
+                value: signature.password,
+                file: signature.passwordFile,
+                flag: "password"
+            )
+            guard let rawEmail = signature.email, let password else {
+                throw CommandFailure(description: "--email and --password-file (or --password) are required")
             }
             let app = context.application
             let code = OperatorDirectory.operatorCode

@@ -33,6 +33,9 @@ public struct AppConfig: Sendable {
     public var postgresPoolSize: Int
     /// `AKINAI_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed (none by default).
     public var trustedProxies: [IPNetwork]
+    /// Views, styles and the password list, ending in `/`: `AKINAI_RESOURCES_DIR`, or found beside the
+    /// executable or in the working directory.
+    public var resourcesDirectory: String
 
     /// Errors in the environment that stop Akinai from starting.
     public struct ConfigError: Error, CustomStringConvertible {
@@ -104,7 +107,8 @@ public struct AppConfig: Sendable {
             sqliteSynchronous: (env["AKINAI_SQLITE_SYNCHRONOUS"] ?? "FULL").uppercased() == "NORMAL"
                 ? "NORMAL" : "FULL",
             postgresPoolSize: max(1, min(Int(env["AKINAI_DB_POOL"] ?? "") ?? 8, 64)),
-            trustedProxies: trustedProxies
+            trustedProxies: trustedProxies,
+            resourcesDirectory: try locateResources(env["AKINAI_RESOURCES_DIR"])
         )
     }
 
@@ -121,6 +125,40 @@ public struct AppConfig: Sendable {
             return .postgres(url: value)
         }
         throw ConfigError(description: "AKINAI_DATABASE_URL must start with sqlite:// or postgres://")
+    }
+
+    /// `explicit` when given; else the first `Resources` folder in the executable's directory or up to four
+    /// above it (an install's `bin/..`, or a checkout's `.build/<triple>/debug/../../..`), then the working
+    /// directory's. Akinai does not start without one: pages and the password policy depend on it.
+    static func locateResources(_ explicit: String?) throws -> String {
+        let fileManager = FileManager.default
+        func isResources(_ path: String) -> Bool {
+            fileManager.fileExists(atPath: path + "/Views") && fileManager.fileExists(atPath: path + "/Security")
+        }
+        if let explicit, !explicit.isEmpty {
+            guard isResources(explicit) else {
+                throw ConfigError(
+                    description:
+                        "AKINAI_RESOURCES_DIR is \(explicit), which has no Views and Security folders: point it at Akinai's Resources directory"
+                )
+            }
+            return explicit.hasSuffix("/") ? explicit : explicit + "/"
+        }
+        var candidates: [String] = []
+        if var directory = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            for _ in 0...4 {
+                candidates.append(directory.appendingPathComponent("Resources").path)
+                directory.deleteLastPathComponent()
+            }
+        }
+        candidates.append(fileManager.currentDirectoryPath + "/Resources")
+        guard let found = candidates.first(where: isResources) else {
+            throw ConfigError(
+                description:
+                    "Akinai's Resources directory was not found beside the executable or in \(fileManager.currentDirectoryPath); set AKINAI_RESOURCES_DIR to it"
+            )
+        }
+        return found + "/"
     }
 
     /// Whether users reach Akinai over HTTPS (so cookies get `Secure` and responses get HSTS).

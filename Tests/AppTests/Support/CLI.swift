@@ -15,11 +15,18 @@ enum CLI {
         return url.appendingPathComponent(".build/debug/akinai")
     }
 
-    static func run(_ arguments: [String], env: TestEnv) throws -> Result {
+    static func run(
+        _ arguments: [String],
+        env: TestEnv,
+        stdin: String? = nil,
+        directory: String? = nil,
+        extraEnvironment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
         environment["AKINAI_DATA_DIR"] = env.directory
         environment["AKINAI_MASTER_KEY_FILE"] = env.config.masterKeyFile
         environment["AKINAI_LOG_LEVEL"] = "error"
@@ -32,7 +39,11 @@ enum CLI {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        let input = Pipe()
+        process.standardInput = input
         try process.run()
+        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+        try input.fileHandleForWriting.close()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
