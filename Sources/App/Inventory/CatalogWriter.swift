@@ -41,20 +41,42 @@ struct CatalogWriter: Sendable {
     let actor: AuditActor
 
     static let channels: Set<String> = ["rakuten", "yahoo", "amazon", "shopify", "own"]
+    static let maxSKUs = 200
+    static let maxLabels = 20
+    static let maxComponents = 50
+
+    /// The limits on an input's shape that the API document states, checked before anything is read or
+    /// written: counts are refused, never cut, and a component or channel named twice is an error, not a
+    /// clash in the database.
+    static func checkShape(_ input: ProductInput) throws {
+        func refuse(_ key: String, _ field: String) -> AppError {
+            AppError(.unprocessableEntity, code: "validation_failed", messageKey: key, field: field)
+        }
+        guard (1...maxSKUs).contains(input.skus.count) else { throw refuse("error.skus_required", "skus") }
+        guard (input.labels?.count ?? 0) <= maxLabels else { throw refuse("error.labels_too_many", "labels") }
+        for (index, sku) in input.skus.enumerated() {
+            guard (sku.labels?.count ?? 0) <= maxLabels else {
+                throw refuse("error.labels_too_many", "skus[\(index)].labels")
+            }
+            let components = (sku.components ?? []).map(\.sku)
+            guard components.count <= maxComponents, Set(components).count == components.count else {
+                throw refuse("error.component_invalid", "skus[\(index)].components")
+            }
+            let listings = sku.listings ?? []
+            guard
+                listings.allSatisfy({
+                    channels.contains($0.channel) && (1...100).contains($0.itemCode.unicodeScalars.count)
+                }), Set(listings.map(\.channel)).count == listings.count
+            else { throw refuse("error.listing_invalid", "skus[\(index)].listings") }
+        }
+    }
 
     /// Creates a product with its SKUs, set compositions, listings and empty stock rows.
     func create(_ input: ProductInput) async throws -> ProductRecord {
         let now = services.clock()
         let code = try field { try SKUCode(input.code, field: "code") }
         let name = try field { try DisplayName(input.name, field: "name") }
-        guard !input.skus.isEmpty, input.skus.count <= 200 else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.skus_required",
-                field: "skus"
-            )
-        }
+        try Self.checkShape(input)
         return try await tdb.transaction { tx in
             if try await tx.query(ProductRecord.self).filter(\.$code == code.rawValue).first() != nil {
                 throw AppError(.conflict, code: "conflict", messageKey: "error.code_taken", field: "code")
@@ -226,7 +248,7 @@ struct CatalogWriter: Sendable {
 
     static func labels(_ labels: [String]?) -> String {
         (labels ?? []).map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: " ") }
-            .filter { !$0.isEmpty }.prefix(20).map { String($0.prefix(30)) }.joined(separator: ",")
+            .filter { !$0.isEmpty }.prefix(maxLabels).map { String($0.prefix(30)) }.joined(separator: ",")
     }
 }
 

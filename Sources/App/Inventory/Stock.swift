@@ -108,7 +108,7 @@ struct Stock: Sendable {
         guard (0...StockLimits.maxQuantity).contains(counted), !sku.isSet else { throw StockError.invalidQuantity }
         return try await tdb.transaction { tx in
             try await ensureLevel(tx, sku: sku.id!, warehouse: warehouseID)
-            let lock: SQLQueryString = tx.isSQLite ? "" : "FOR UPDATE"
+            let lock: SQLQueryString = tx.isSQLite ? "" : "FOR NO KEY UPDATE"
             let rows = try await tx.sql.all(
                 """
                 SELECT on_hand FROM stock_levels

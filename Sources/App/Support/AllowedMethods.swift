@@ -5,6 +5,9 @@ import Vapor
 final class AllowedMethods: @unchecked Sendable {
     private let router: TrieRouter<[String]>
     private let root: [String]
+    /// Paths without parameters and their methods: such a path answers only those, even where a parameter route
+    /// beside it has the same shape (`GET /stock/movements` is not `GET /stock/{skuID}`).
+    private let literal: [String: [String]]
 
     init(_ routes: Routes) {
         var byPath: [String: (path: [PathComponent], methods: Set<String>)] = [:]
@@ -18,6 +21,22 @@ final class AllowedMethods: @unchecked Sendable {
         for (_, entry) in byPath where !entry.path.isEmpty { router.register(entry.methods.sorted(), at: entry.path) }
         self.router = router
         root = byPath[""]?.methods.sorted() ?? []
+        var literal: [String: [String]] = [:]
+        for (key, entry) in byPath
+        where !entry.path.contains(where: {
+            if case .constant = $0 { return false }
+            return true
+        }) {
+            literal["/" + key] = entry.methods.sorted()
+        }
+        self.literal = literal
+    }
+
+    /// The methods of a parameter-free registered `path` when `method` is not one of them.
+    func refusal(of method: HTTPMethod, at path: String) -> [String]? {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let methods = literal[trimmed], !methods.contains(method.rawValue) else { return nil }
+        return methods
     }
 
     /// The methods `path` answers; empty when no route has that path.

@@ -1,20 +1,30 @@
+import FluentKit
+import FluentPostgresDriver
 import Vapor
 
 /// Turns every error into a response without internals: JSON `{"error": {"code", "message"}}` for the API,
 /// a plain page for browsers, and a redirect to the sign-in page when a browser is not signed in.
 struct AppErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let methods = request.application.allowedMethods
+        if let allowed = methods?.refusal(of: request.method, at: request.url.path) {
+            return Self.methodNotAllowed(allowed, request: request)
+        }
         do {
             return try await next.respond(to: request)
         } catch is RouteNotFound {
-            let allowed = request.application.allowedMethods?.methods(for: request.url.path) ?? []
+            let allowed = methods?.methods(for: request.url.path) ?? []
             guard !allowed.isEmpty else { return Self.response(for: Abort(.notFound), request: request) }
-            let response = Self.response(for: Abort(.methodNotAllowed), request: request)
-            response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
-            return response
+            return Self.methodNotAllowed(allowed, request: request)
         } catch {
             return Self.response(for: error, request: request)
         }
+    }
+
+    static func methodNotAllowed(_ allowed: [String], request: Request) -> Response {
+        let response = Self.response(for: Abort(.methodNotAllowed), request: request)
+        response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+        return response
     }
 
     static func response(for error: any Error, request: Request) -> Response {
@@ -32,6 +42,15 @@ struct AppErrorMiddleware: AsyncMiddleware {
             (status, code, key) = (.tooManyRequests, "too_many_requests", "error.too_many_requests")
             _ = limited
         case is DecodingError:
+            (status, code, key) = (.badRequest, "bad_request", "error.bad_request")
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // Two requests racing to create the same thing, or input the checks above the database missed: the
+            // database refused it, so nothing changed. Logged, since a check may be missing.
+            request.logger.warning("\(request.method) \(request.url.path): constraint: \(String(reflecting: error))")
+            (status, code, key) = (.conflict, "conflict", "error.conflict")
+        case let postgres as PSQLError where postgres.serverInfo?[.sqlState]?.hasPrefix("22") == true:
+            // PostgreSQL's data exceptions (a NUL character in text, a number out of its column's range) come from
+            // what the client sent.
             (status, code, key) = (.badRequest, "bad_request", "error.bad_request")
         default:
             (status, code, key) = (.internalServerError, "internal_error", "error.internal_error")

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Runs database transactions the way each engine needs.
 ///
-/// PostgreSQL: an ordinary transaction; rows are locked with `FOR UPDATE` where order matters.
+/// PostgreSQL: an ordinary transaction; rows are locked with `FOR NO KEY UPDATE` where order matters.
 /// SQLite: one writer at a time. Transactions begin with `BEGIN IMMEDIATE`, so the write lock is taken up front
 /// (a deferred transaction that reads, then writes, fails with SQLITE_BUSY when another connection wrote in
 /// between), and an in-process gate queues them so connections of this process never spin on each other.

@@ -36,10 +36,14 @@ public struct TenantDatabase: Sendable {
     }
 
     /// On PostgreSQL, locks the tenant's row until the transaction ends, so writers of one tenant-wide sequence
-    /// (the audit chain) queue up; on SQLite the single writer already does.
+    /// (the audit chain) queue up; on SQLite the single writer already does. `FOR NO KEY UPDATE`, not
+    /// `FOR UPDATE`: every insert of a row that references the tenant holds a key-share lock on it, and two
+    /// transactions that each inserted such a row before auditing would otherwise deadlock upgrading it.
     func lockTenantRow() async throws {
         guard !isSQLite else { return }
-        try await (db as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: tenantID) FOR UPDATE").run()
+        try await (db as! any SQLDatabase).raw(
+            "SELECT id FROM tenants WHERE id = \(bind: tenantID) FOR NO KEY UPDATE"
+        ).run()
     }
 
     /// Moves the tenant's signed audit head to `head` (same transaction as the event it names).

@@ -514,6 +514,55 @@ import Vapor
             #expect(put.status == .methodNotAllowed)
             #expect(put.headers.first(name: .allow) == "POST")
             #expect(try await api.send(.GET, "/api/v1/nothing-here").status == .notFound)
+            // A fixed path beside a parameter route of the same shape answers only its own methods.
+            let movements = try await api.send(.GET, "/api/v1/stock/movements")
+            #expect(movements.status == .methodNotAllowed)
+            #expect(movements.headers.first(name: .allow) == "POST")
+            #expect(try await api.send(.GET, "/api/v1/stock/\(UUID())").status == .notFound)
+        }
+    }
+
+    @Test func textTheDatabaseCannotHoldAndDuplicatesTheChecksMissAre4xx() async throws {
+        try await withApp { app, _ in
+            let (shop, _) = try await Self.shopWithStock(app, units: 1)
+            let api = try await Self.api(app, shop)
+            // A NUL character: PostgreSQL refuses it in text, SQLite stores it; neither is a server error.
+            #expect(try await api.get("/api/v1/skus?q=%00").status.code < 500)
+            let nul = try await Self.json(
+                api,
+                "/api/v1/products",
+                #"{"code":"N1","name":"a\u0000b","skus":[{"code":"N1-1","price":1,"variant":"\u0000"}]}"#
+            )
+            #expect((400..<500).contains(nul.status.code), "\(nul.status)")
+            // One item code twice on one channel in a single request reaches the database's unique index.
+            let twice = try await Self.json(
+                api,
+                "/api/v1/products",
+                #"""
+                {"code":"D1","name":"重複","skus":[
+                  {"code":"D1-1","price":1,"listings":[{"channel":"rakuten","itemCode":"same"}]},
+                  {"code":"D1-2","price":1,"listings":[{"channel":"rakuten","itemCode":"same"}]}]}
+                """#
+            )
+            #expect(twice.status == .conflict, "\(twice.status) \(twice.body)")
+            #expect(try await api.get("/api/v1/products?q=D1").body.contains("\"total\":0"))
+            // A component named twice and too many labels are refused before anything is written.
+            let component = try await Self.json(
+                api,
+                "/api/v1/products",
+                #"{"code":"S1","name":"セット","skus":[{"code":"S1-1","price":1,"components":[{"sku":"A","quantity":1},{"sku":"A","quantity":2}]}]}"#
+            )
+            #expect(component.status == .unprocessableEntity)
+            let labels = (0...20).map { "\"l\($0)\"" }.joined(separator: ",")
+            let tooMany = try await Self.json(
+                api,
+                "/api/v1/products",
+                #"{"code":"L1","name":"ラベル","labels":[\#(labels)],"skus":[{"code":"L1-1","price":1}]}"#
+            )
+            #expect(tooMany.status == .unprocessableEntity)
+            #expect(try await api.get("/api/v1/products/export?encoding=latin1").status == .unprocessableEntity)
+            let dry = try await api.send(.POST, "/api/v1/products/import?dryRun=yes", body: "x")
+            #expect(dry.status == .unprocessableEntity)
         }
     }
 }

@@ -52,7 +52,8 @@ enum ExternalTools {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 {
+        // Up to 30 s: under a full parallel suite a Python start alone can take seconds.
+        for _ in 0..<300 where process.isRunning {
             if (try? self.python(
                 "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()",
                 [String(port)]
@@ -62,7 +63,9 @@ enum ExternalTools {
             Thread.sleep(forTimeInterval: 0.1)
         }
         kill(process.processIdentifier, SIGKILL)
-        throw ToolError(description: "the test server on port \(port) did not start")
+        throw ToolError(
+            description: "the test server on port \(port) did not start" + (process.isRunning ? "" : " (it exited)")
+        )
     }
 
     /// Stops a server started by `serve` and removes its files.

@@ -1,16 +1,19 @@
 import FluentKit
+import Foundation
 import Vapor
 
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/openapi.json`. A test fails when a registered API
-/// route is missing here, so the document and the routes cannot drift apart.
+/// route is missing here, so the document and the routes cannot drift apart. Every constraint written here
+/// (ranges, lengths, enums, required fields) is enforced by the server, and every answer the server can give is
+/// listed: the error answers every operation shares are added by `document` rather than repeated by hand.
 enum OpenAPIDocument {
-    static let json = #"""
+    static let base = #"""
         {
           "openapi": "3.1.0",
           "info": {
             "title": "Akinai API",
             "version": "1.0.0",
-            "description": "Multi-tenant back office for Japanese online shops. Every request acts for the tenant and user of its Bearer token, within the token's scopes."
+            "description": "Multi-tenant back office for Japanese online shops. Every request acts for the tenant and user of its Bearer token, within the token's scopes. Errors are JSON: {\"error\": {\"code\", \"message\", \"field\"?}}; 401 carries WWW-Authenticate: Bearer, 405 an Allow header, 429 a Retry-After."
           },
           "servers": [{ "url": "/" }],
           "security": [{ "bearer": [] }],
@@ -19,25 +22,28 @@ enum OpenAPIDocument {
               "get": {
                 "operationId": "listProducts", "summary": "Products with their SKUs, searched, sorted and paginated",
                 "parameters": [
-                  { "name": "q", "in": "query", "schema": { "type": "string" } },
-                  { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
-                  { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } },
+                  { "name": "q", "in": "query", "description": "Part of the code or name (the first 100 characters count; % and _ match themselves)", "schema": { "type": "string" } },
+                  { "$ref": "#/components/parameters/page" },
+                  { "$ref": "#/components/parameters/perPage" },
                   { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["code", "name", "-created"] } }
                 ],
-                "responses": { "200": { "description": "A page of products" }, "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" } }
+                "responses": { "200": { "description": "A page of products", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProductPage" } } } } }
               },
               "post": {
                 "operationId": "createProduct", "summary": "Create a product with its SKUs, set compositions and channel listings",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProductInput" } } } },
-                "responses": { "201": { "description": "Created" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+                "responses": { "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Product" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/products/import": {
               "post": {
                 "operationId": "importProducts", "summary": "Create or update the master from CSV (UTF-8 or CP932); nothing applies unless every row is valid",
                 "parameters": [{ "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }],
-                "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string" } } } },
-                "responses": { "200": { "description": "The report: rows, created, updated, applied" }, "422": { "description": "Every error with line, column and reason; nothing applied" } }
+                "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string", "minLength": 1 } } } },
+                "responses": {
+                  "200": { "description": "The report: rows, created, updated, applied", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ImportReport" } } } },
+                  "422": { "description": "Every error with line, column and reason; nothing applied", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/ImportReport" }, { "$ref": "#/components/schemas/Error" }] } } } }
+                }
               }
             },
             "/api/v1/products/export": {
@@ -52,39 +58,38 @@ enum OpenAPIDocument {
                 "operationId": "listSKUs", "summary": "SKUs with available stock; q matches code, variant or JAN",
                 "parameters": [
                   { "name": "q", "in": "query", "schema": { "type": "string" } },
-                  { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
-                  { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }
+                  { "$ref": "#/components/parameters/page" },
+                  { "$ref": "#/components/parameters/perPage" },
+                  { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["code"] } }
                 ],
-                "responses": { "200": { "description": "A page of SKUs" }, "401": { "$ref": "#/components/responses/Error" } }
+                "responses": { "200": { "description": "A page of SKUs", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SKUPage" } } } } }
               }
             },
             "/api/v1/skus/{skuID}": {
               "get": {
                 "operationId": "getSKU", "summary": "One SKU",
-                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
-                "responses": { "200": { "description": "The SKU" }, "404": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/skuID" }],
+                "responses": { "200": { "description": "The SKU", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SKU" } } } } }
               }
             },
             "/api/v1/skus/{skuID}/listings": {
               "get": {
                 "operationId": "listListings", "summary": "The SKU's listings per channel with their 表示在庫",
-                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
-                "responses": { "200": { "description": "Listings" }, "404": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/skuID" }],
+                "responses": { "200": { "description": "Listings", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Listing" } } } } } }
               },
               "post": {
                 "operationId": "saveListing", "summary": "Add or change the SKU's listing on a channel (item code and rule: all, buffer:N, cap:N, percent:N)",
-                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                  "type": "object", "required": ["channel", "itemCode"],
-                  "properties": { "channel": { "type": "string", "enum": ["rakuten", "yahoo", "amazon", "shopify", "own"] }, "itemCode": { "type": "string" }, "rule": { "type": "string" } } } } } },
-                "responses": { "200": { "description": "The listing with its recomputed 表示在庫" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/skuID" }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ListingInput" } } } },
+                "responses": { "200": { "description": "The listing with its recomputed 表示在庫", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Listing" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/stock/{skuID}": {
               "get": {
                 "operationId": "getStock", "summary": "On hand, reserved and available of a SKU (sets: derived availability)",
-                "parameters": [{ "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
-                "responses": { "200": { "description": "Stock figures" }, "404": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/skuID" }],
+                "responses": { "200": { "description": "Stock figures", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Stock" } } } } }
               }
             },
             "/api/v1/stock/movements": {
@@ -92,8 +97,14 @@ enum OpenAPIDocument {
                 "operationId": "createMovement", "summary": "A receipt, a return of shipped goods (cancel), or an adjustment with its reason, recorded in the ledger",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                   "type": "object", "required": ["sku", "kind", "quantity"],
-                  "properties": { "sku": { "type": "string" }, "kind": { "type": "string", "enum": ["receipt", "cancel", "adjustment"] }, "quantity": { "type": "integer" }, "reason": { "type": "string" } } } } } },
-                "responses": { "201": { "description": "The new figures" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+                  "properties": {
+                    "sku": { "type": "string" },
+                    "kind": { "type": "string", "enum": ["receipt", "cancel", "adjustment"] },
+                    "quantity": { "type": "integer", "minimum": -1000000, "maximum": 1000000, "not": { "const": 0 }, "description": "Positive for receipts and returns; an adjustment may be negative" },
+                    "reason": { "type": ["string", "null"] },
+                    "warehouse": { "type": ["string", "null"], "description": "Warehouse code; the default warehouse when absent" }
+                  } } } } },
+                "responses": { "201": { "description": "The new figures", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Stock" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/stock/transfers": {
@@ -101,8 +112,8 @@ enum OpenAPIDocument {
                 "operationId": "transferStock", "summary": "Move available stock between warehouses (two ledger entries, one transaction)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                   "type": "object", "required": ["sku", "from", "to", "quantity"],
-                  "properties": { "sku": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1 } } } } } },
-                "responses": { "201": { "description": "The SKU's figures over all warehouses" }, "409": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } }
+                  "properties": { "sku": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1, "maximum": 1000000 } } } } } },
+                "responses": { "201": { "description": "The SKU's figures over all warehouses", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Stock" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/reservations": {
@@ -110,41 +121,44 @@ enum OpenAPIDocument {
                 "operationId": "reserve", "summary": "Reserve every line of an order (sets as their components) or nothing; idempotent per reference",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                   "type": "object", "required": ["reference", "lines"],
-                  "properties": { "reference": { "type": "string" }, "lines": { "type": "array", "items": { "type": "object", "required": ["sku", "quantity"], "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1 } } } } } } } } },
-                "responses": { "201": { "description": "Reserved" }, "409": { "description": "Not enough stock (code insufficient_stock)" }, "422": { "$ref": "#/components/responses/Error" } }
+                  "properties": {
+                    "reference": { "type": "string", "minLength": 1, "maxLength": 100 },
+                    "lines": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "object", "required": ["sku", "quantity"], "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1, "maximum": 1000000 } } } }
+                  } } } } },
+                "responses": { "201": { "description": "Reserved (or the reservation this reference already made)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "description": "Not enough stock (code insufficient_stock)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
               }
             },
             "/api/v1/reservations/{reference}/release": {
               "post": {
                 "operationId": "releaseReservation", "summary": "Give a held reservation's stock back",
-                "parameters": [{ "name": "reference", "in": "path", "required": true, "schema": { "type": "string" } }],
-                "responses": { "200": { "description": "Released" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/reference" }],
+                "responses": { "200": { "description": "Released", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/reservations/{reference}/commit": {
               "post": {
                 "operationId": "commitReservation", "summary": "The reserved goods shipped",
-                "parameters": [{ "name": "reference", "in": "path", "required": true, "schema": { "type": "string" } }],
-                "responses": { "200": { "description": "Committed" }, "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" } }
+                "parameters": [{ "$ref": "#/components/parameters/reference" }],
+                "responses": { "200": { "description": "Committed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/me": {
               "get": {
                 "operationId": "getMe",
                 "summary": "The tenant, user and scopes of the calling token",
-                "responses": {
-                  "200": {
-                    "description": "The caller",
-                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } }
-                  },
-                  "401": { "$ref": "#/components/responses/Error" }
-                }
+                "responses": { "200": { "description": "The caller", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } } }
               }
             }
           },
           "components": {
             "securitySchemes": {
               "bearer": { "type": "http", "scheme": "bearer", "description": "A token from `akinai token create` or Settings → API tokens" }
+            },
+            "parameters": {
+              "page": { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100000 } },
+              "perPage": { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } },
+              "skuID": { "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+              "reference": { "name": "reference", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 100 } }
             },
             "responses": {
               "Error": {
@@ -160,7 +174,7 @@ enum OpenAPIDocument {
                   "error": {
                     "type": "object",
                     "required": ["code", "message"],
-                    "properties": { "code": { "type": "string" }, "message": { "type": "string" } }
+                    "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" } }
                   }
                 }
               },
@@ -168,16 +182,81 @@ enum OpenAPIDocument {
                 "type": "object",
                 "required": ["code", "name", "skus"],
                 "properties": {
-                  "code": { "type": "string" }, "name": { "type": "string" }, "supplier": { "type": "string" },
-                  "labels": { "type": "array", "items": { "type": "string" } },
-                  "skus": { "type": "array", "items": { "type": "object", "required": ["code", "price"], "properties": {
-                    "code": { "type": "string" }, "variant": { "type": "string" }, "jan": { "type": "string" },
-                    "price": { "type": "integer" }, "taxClass": { "type": "string", "enum": ["standard", "reduced"] },
-                    "sizeClass": { "type": "string" }, "coolType": { "type": "string", "enum": ["ambient", "chilled", "frozen"] },
-                    "reorderPoint": { "type": "integer" },
-                    "components": { "type": "array", "items": { "type": "object", "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer" } } } },
-                    "listings": { "type": "array", "items": { "type": "object", "properties": { "channel": { "type": "string" }, "itemCode": { "type": "string" }, "rule": { "type": "string" } } } }
-                  } } }
+                  "code": { "type": "string", "description": "1–64 of A–Z a–z 0–9 - _ . /" },
+                  "name": { "type": "string", "description": "1–100 characters" },
+                  "supplier": { "type": ["string", "null"] },
+                  "labels": { "type": ["array", "null"], "maxItems": 20, "items": { "type": "string" } },
+                  "skus": { "type": "array", "minItems": 1, "maxItems": 200, "items": { "$ref": "#/components/schemas/SKUInput" } }
+                }
+              },
+              "SKUInput": {
+                "type": "object", "required": ["code", "price"],
+                "properties": {
+                  "code": { "type": "string", "description": "1–64 of A–Z a–z 0–9 - _ . /" },
+                  "variant": { "type": ["string", "null"] },
+                  "jan": { "type": ["string", "null"], "description": "EAN-13 or EAN-8 with a valid check digit, or empty" },
+                  "price": { "type": "integer", "minimum": 0, "maximum": 100000000 },
+                  "taxClass": { "enum": ["standard", "reduced", null] },
+                  "sizeClass": { "type": ["string", "null"] },
+                  "coolType": { "enum": ["ambient", "chilled", "frozen", null] },
+                  "reorderPoint": { "type": ["integer", "null"], "minimum": 0, "maximum": 1000000 },
+                  "labels": { "type": ["array", "null"], "maxItems": 20, "items": { "type": "string" } },
+                  "components": { "type": ["array", "null"], "maxItems": 50, "items": { "type": "object", "required": ["sku", "quantity"], "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1, "maximum": 999 } } } },
+                  "listings": { "type": ["array", "null"], "maxItems": 5, "items": { "$ref": "#/components/schemas/ListingInput" } }
+                }
+              },
+              "ListingInput": {
+                "type": "object", "required": ["channel", "itemCode"],
+                "properties": {
+                  "channel": { "type": "string", "enum": ["rakuten", "yahoo", "amazon", "shopify", "own"] },
+                  "itemCode": { "type": "string", "minLength": 1, "maxLength": 100 },
+                  "rule": { "type": ["string", "null"], "description": "all, buffer:N, cap:N or percent:N" }
+                }
+              },
+              "SKU": {
+                "type": "object", "required": ["id", "code", "variant", "price", "taxClass", "coolType", "isSet", "labels", "available"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" }, "code": { "type": "string" }, "productCode": { "type": "string" },
+                  "variant": { "type": "string" }, "jan": { "type": "string" }, "price": { "type": "integer" },
+                  "taxClass": { "type": "string", "enum": ["standard", "reduced"] }, "coolType": { "type": "string", "enum": ["ambient", "chilled", "frozen"] },
+                  "isSet": { "type": "boolean" }, "reorderPoint": { "type": "integer" },
+                  "labels": { "type": "array", "items": { "type": "string" } }, "available": { "type": "integer" }
+                }
+              },
+              "Product": {
+                "type": "object", "required": ["id", "code", "name", "supplier", "labels", "skus"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" }, "code": { "type": "string" }, "name": { "type": "string" },
+                  "supplier": { "type": "string" }, "labels": { "type": "array", "items": { "type": "string" } },
+                  "skus": { "type": "array", "items": { "$ref": "#/components/schemas/SKU" } }
+                }
+              },
+              "ProductPage": {
+                "type": "object", "required": ["items", "page", "perPage", "total"],
+                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/Product" } }, "page": { "type": "integer" }, "perPage": { "type": "integer" }, "total": { "type": "integer" } }
+              },
+              "SKUPage": {
+                "type": "object", "required": ["items", "page", "perPage", "total"],
+                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/SKU" } }, "page": { "type": "integer" }, "perPage": { "type": "integer" }, "total": { "type": "integer" } }
+              },
+              "Listing": {
+                "type": "object", "required": ["channel", "itemCode", "rule", "shown"],
+                "properties": { "channel": { "type": "string" }, "itemCode": { "type": "string" }, "rule": { "type": "string" }, "shown": { "type": "integer" } }
+              },
+              "Stock": {
+                "type": "object", "required": ["sku", "onHand", "reserved", "available"],
+                "properties": { "sku": { "type": "string" }, "onHand": { "type": "integer" }, "reserved": { "type": "integer" }, "available": { "type": "integer" } }
+              },
+              "Reservation": {
+                "type": "object", "required": ["reference", "status"],
+                "properties": { "reference": { "type": "string" }, "status": { "type": "string", "enum": ["held", "committed", "released"] } }
+              },
+              "ImportReport": {
+                "type": "object", "required": ["encoding", "rows", "created", "updated", "applied", "errors"],
+                "properties": {
+                  "encoding": { "type": "string" }, "rows": { "type": "integer" }, "created": { "type": "integer" },
+                  "updated": { "type": "integer" }, "applied": { "type": "boolean" },
+                  "errors": { "type": "array", "items": { "type": "object", "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } }
                 }
               },
               "Me": {
@@ -205,6 +284,33 @@ enum OpenAPIDocument {
           }
         }
         """#
+
+    /// `base` with the answers every operation shares: 401/403/429 always (no or weak token, rate limit),
+    /// 400/422 when it takes input, 404 when its path names something, 413/415 when it takes a body.
+    static let json: String = {
+        guard var root = try? JSONSerialization.jsonObject(with: Data(base.utf8)) as? [String: Any],
+            var paths = root["paths"] as? [String: [String: Any]]
+        else { return base }
+        let error: [String: Any] = ["$ref": "#/components/responses/Error"]
+        for (path, var item) in paths {
+            for (method, value) in item {
+                guard var operation = value as? [String: Any] else { continue }
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                var codes = ["401", "403", "429"]
+                let hasBody = operation["requestBody"] != nil
+                if hasBody || operation["parameters"] != nil { codes += ["400", "422"] }
+                if path.contains("{") { codes.append("404") }
+                if hasBody { codes += ["413", "415"] }
+                for code in codes where responses[code] == nil { responses[code] = error }
+                operation["responses"] = responses
+                item[method] = operation
+            }
+            paths[path] = item
+        }
+        root["paths"] = paths
+        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]) else { return base }
+        return String(decoding: data, as: UTF8.self)
+    }()
 
     static func serve(_ request: Request) -> Response {
         var headers = HTTPHeaders()

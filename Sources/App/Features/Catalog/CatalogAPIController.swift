@@ -169,7 +169,8 @@ struct CatalogAPIController {
     @Sendable func putListing(_ request: Request, _ context: TenantContext) async throws -> ListingResponse {
         let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
         let input = try request.content.decode(ListingInput.self)
-        guard CatalogWriter.channels.contains(input.channel), (1...100).contains(input.itemCode.count) else {
+        guard CatalogWriter.channels.contains(input.channel), (1...100).contains(input.itemCode.unicodeScalars.count)
+        else {
             throw AppError(
                 .unprocessableEntity,
                 code: "validation_failed",

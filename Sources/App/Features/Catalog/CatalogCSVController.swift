@@ -77,7 +77,12 @@ struct CatalogCSVController {
         guard let body = request.body.data, body.readableBytes > 0 else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.file_required")
         }
-        let dryRun = ["1", "true"].contains(request.query[String.self, at: "dryRun"] ?? "")
+        let dryRun: Bool
+        switch request.query[String.self, at: "dryRun"] {
+        case nil, "false": dryRun = false
+        case "true": dryRun = true
+        default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
+        }
         let report = try await MasterImport(tdb: context.db, services: context.services, actor: context.actor)
             .run(Data(buffer: body), dryRun: dryRun)
         let response = Response(status: report.errors.isEmpty ? .ok : .unprocessableEntity)
@@ -106,8 +111,12 @@ struct CatalogCSVController {
 
     /// The master as CSV: CP932 by default, as mall tools expect; `?encoding=utf8` for UTF-8 with BOM.
     @Sendable func export(_ request: Request, _ context: TenantContext) async throws -> Response {
+        let encoding = request.query[String.self, at: "encoding"] ?? "cp932"
+        guard encoding == "cp932" || encoding == "utf8" else {
+            throw AppError.invalid(FieldError(field: "encoding", reason: "encoding_invalid"))
+        }
         let text = try await MasterImport.export(context.db)
-        let utf8 = request.query[String.self, at: "encoding"] == "utf8"
+        let utf8 = encoding == "utf8"
         let data: Data
         if utf8 {
             data = Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)

@@ -169,7 +169,8 @@ struct InventoryAPIController {
     @Sendable func reserve(_ request: Request, _ context: TenantContext) async throws -> Response {
         let input = try request.content.decode(ReservationInput.self)
         let reference = input.reference.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(reference.count), !input.lines.isEmpty, input.lines.count <= StockLimits.maxLines
+        guard !reference.isEmpty, input.reference.unicodeScalars.count <= 100, !input.lines.isEmpty,
+            input.lines.count <= StockLimits.maxLines
         else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.reservation_invalid")
         }

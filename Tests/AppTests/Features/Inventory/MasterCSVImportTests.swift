@@ -28,7 +28,7 @@ import Vapor
     func upload(_ browser: Browser, _ data: Data, dryRun: Bool = false) async throws -> Browser.Page {
         try await browser.send(
             .POST,
-            "/api/v1/products/import" + (dryRun ? "?dryRun=1" : ""),
+            "/api/v1/products/import" + (dryRun ? "?dryRun=true" : ""),
             headers: ["Content-Type": "text/csv"],
             body: String(decoding: data, as: UTF8.self)
         )
@@ -45,7 +45,7 @@ import Vapor
         headers.contentType = HTTPMediaType(type: "text", subType: "csv")
         let response = try await app.testing().sendRequest(
             .POST,
-            "/api/v1/products/import" + (dryRun ? "?dryRun=1" : ""),
+            "/api/v1/products/import" + (dryRun ? "?dryRun=true" : ""),
             headers: headers,
             body: ByteBuffer(data: data)
         )
