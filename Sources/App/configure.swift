@@ -53,6 +53,12 @@ public func configure(
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        // SQLiteNIO runs every statement on a thread pool, and a statement that waits for SQLite's write lock
+        // spins on its thread until the lock is free. With the process-wide pool (one thread per core, shared
+        // by every Application in the process), enough waiting writers could hold every thread while the
+        // transaction they wait for needs one to commit: nothing would move again. This application's own
+        // pool has more threads than its connections, so the lock holder always finds one.
+        app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount * 2 + 2)
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60), sqlLogLevel: nil), as: .sqlite)
         isSQLite = true
     case .postgres(let url):
@@ -83,6 +89,7 @@ public func configure(
     var jobs = overrides.jobs ?? JobRegistry()
     BuiltInJobs.register(&jobs)
     MailOutbox.register(&jobs)
+    MasterImport.register(&jobs)
     let mailer =
         overrides.mailer
         ?? config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }

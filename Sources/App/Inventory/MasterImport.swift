@@ -2,12 +2,30 @@ import Domain
 import FluentKit
 import Foundation
 
-/// Imports the product master from CSV: creates or updates by code. Every row's errors are reported with line
-/// and column, and nothing is applied unless every row is valid; the whole file applies in one transaction.
+/// Imports the product master from a CSV file, in three stages that keep memory small and other shops' writes
+/// flowing however large the file:
+///
+/// 1. **Read and stage.** The file is read from disk in chunks (never whole), split into records as bytes, each
+///    record checked on its own and, when valid, staged in `catalog_import_rows` in short batches. Every error
+///    is reported with line and column (the first `maximumErrors` of them).
+/// 2. **Check the whole.** What needs every row — a SKU code twice, a set as another set's component, a
+///    component that exists nowhere, a SKU moving to another product or between plain and set — is checked
+///    with queries over the staged rows. Any error, or a dry run, and nothing is applied.
+/// 3. **Switch and apply.** One transaction marks the import `applying` and queues a job that finishes it after a
+///    crash; the steps (1,000 rows each, products and SKUs first, then set compositions) each commit on their own
+///    with the step counter moved by one atomic compare-and-set, so a step is never applied twice, even by two
+///    appliers at once. A valid file is therefore applied completely, never in part, though readers may see the
+///    seconds in between; the audit event is written with the last step.
 struct MasterImport: Sendable {
     let tdb: TenantDatabase
     let services: AppServices
     let actor: AuditActor
+
+    static let maximumErrors = 1000
+    static let maximumBytes = 64 << 20
+    static let chunkBytes = 256 << 10
+    static let batchRows = 1000
+    static let jobKind = "catalog.import.apply"
 
     /// What an import found or did.
     struct Report: Sendable, Encodable {
@@ -19,162 +37,503 @@ struct MasterImport: Sendable {
         var applied: Bool
     }
 
-    func run(_ data: Data, dryRun: Bool) async throws -> Report {
-        guard let (text, encoding) = CSV.decode(data) else {
-            return Report(
-                encoding: "?",
-                rows: 0,
-                created: 0,
-                updated: 0,
-                errors: [.init(line: 1, column: "", reason: "encoding_unknown")],
-                applied: false
-            )
+    /// Registers the job that finishes an import whose process stopped half-way through applying it.
+    static func register(_ jobs: inout JobRegistry) {
+        jobs.register(jobKind) { job in
+            guard let tenantID = job.tenantID, let importID = UUID(uuidString: job.payload) else { return }
+            // tenancy: the job carries the tenant the import belongs to
+            let tdb = job.services.tenantDatabase(tenantID, on: job.db)
+            try await MasterImport(tdb: tdb, services: job.services, actor: .system).applyPending(importID)
         }
-        let (rows, syntaxErrors) = MasterCSV.read(text)
-        let initial = Report(
-            encoding: encoding,
-            rows: rows.count,
-            created: 0,
-            updated: 0,
-            errors: syntaxErrors,
-            applied: false
-        )
-        guard syntaxErrors.isEmpty else { return initial }
-        return try await tdb.transaction { tx in
-            var report = initial
-            let existingSKUs = try await tx.query(SKURecord.self).all()
-            let skuByCode = Dictionary(uniqueKeysWithValues: existingSKUs.map { ($0.code, $0) })
-            let products = try await tx.query(ProductRecord.self).all()
-            let productByCode = Dictionary(uniqueKeysWithValues: products.map { ($0.code, $0) })
-            let productCodeByID = Dictionary(uniqueKeysWithValues: products.map { ($0.id!, $0.code) })
-            let fileCodes = Set(rows.map(\.skuCode))
-            let fileSets = Set(rows.filter { !$0.components.isEmpty }.map(\.skuCode))
-            var errors: [MasterCSV.RowError] = []
-            for row in rows {
-                if let existing = skuByCode[row.skuCode] {
-                    if productCodeByID[existing.productID] != row.productCode {
-                        errors.append(
-                            .init(line: row.line, column: "product_code", reason: "sku_belongs_to_other_product")
-                        )
-                    }
-                    if existing.isSet != !row.components.isEmpty {
-                        errors.append(.init(line: row.line, column: "set_components", reason: "set_kind_change"))
-                    }
-                }
-                for component in row.components {
-                    let known = fileCodes.contains(component.code) && !fileSets.contains(component.code)
-                    let stored = skuByCode[component.code].map { !$0.isSet } ?? false
-                    if !known && !stored {
-                        errors.append(
-                            .init(
-                                line: row.line,
-                                column: "set_components",
-                                reason: "component_unknown:\(component.code)"
-                            )
-                        )
-                    }
-                }
-            }
-            report.errors = errors
-            guard errors.isEmpty, !dryRun else { return report }
+    }
 
-            let now = services.clock()
-            let warehouse = try await Stock(tdb: tx, services: services, actor: actor).defaultWarehouse()
-            var productIDs = productByCode.mapValues { $0.id! }
-            var newProducts: [ProductRecord] = []
-            for row in rows
-            where productIDs[row.productCode] == nil || productByCode[row.productCode]?.name != row.productName {
-                if let existing = productByCode[row.productCode] {
-                    existing.name = row.productName
-                    existing.supplier = row.supplier
-                    existing.updatedAt = now
-                    try await tx.update(existing)
-                } else if productIDs[row.productCode] == nil {
-                    let product = ProductRecord()
-                    product.id = UUID()
-                    product.code = row.productCode
-                    product.name = row.productName
-                    product.supplier = row.supplier
-                    product.labels = ""
-                    product.createdAt = now
-                    product.updatedAt = now
-                    newProducts.append(product)
-                    productIDs[row.productCode] = product.id!
-                }
+    /// Imports `data` by way of a temporary file (for callers that have the bytes already).
+    func run(_ data: Data, dryRun: Bool, inlineSteps: Int = .max) async throws -> Report {
+        let path = try Self.temporaryFile(services)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try data.write(to: URL(fileURLWithPath: path))
+        return try await run(file: path, dryRun: dryRun, inlineSteps: inlineSteps)
+    }
+
+    /// A new, empty file under the data directory for an upload, readable by this process only.
+    static func temporaryFile(_ services: AppServices) throws -> String {
+        let directory = services.config.dataDirectory + "/imports"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + UUID().uuidString + ".csv"
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw AppError(.internalServerError, code: "internal_error", messageKey: "error.internal_error") }
+        return path
+    }
+
+    /// Imports the CSV file at `path` (UTF-8 with or without BOM, or CP932). `inlineSteps` bounds the apply
+    /// steps taken here (tests stop half-way with it; the job then finishes the import).
+    func run(file path: String, dryRun: Bool, inlineSteps: Int = .max) async throws -> Report {
+        let encoding = try Self.detectEncoding(path)
+        var report = Report(encoding: encoding, rows: 0, created: 0, updated: 0, errors: [], applied: false)
+        let now = services.clock()
+        let record = CatalogImportRecord()
+        record.id = UUID()
+        record.tenantID = tdb.tenantID
+        record.status = "staging"
+        record.encoding = encoding
+        record.rows = 0
+        record.created = 0
+        record.updated = 0
+        record.steps = 0
+        record.doneSteps = 0
+        record.actorLabel = actor.label
+        record.createdAt = now
+        try await tdb.create(record)
+        let importID = record.id!
+        do {
+            try await stage(path, encoding: encoding, importID: importID, report: &report)
+            if report.errors.isEmpty { report.errors = try await checkWhole(importID) }
+            if report.errors.isEmpty {
+                report.updated = try await existingCount(importID)
+                report.created = report.rows - report.updated
             }
-            try await tx.createAll(newProducts)
-            var ids: [String: UUID] = skuByCode.mapValues { $0.id! }
-            var newSKUs: [SKURecord] = []
-            var newLevels: [StockLevelRecord] = []
-            for row in rows {
-                let sku = skuByCode[row.skuCode] ?? SKURecord()
-                let isNew = sku.id == nil
-                if isNew {
-                    sku.id = UUID()
-                    sku.createdAt = now
-                    sku.reorderAlerted = false
-                }
-                sku.productID = productIDs[row.productCode]!
-                sku.code = row.skuCode
-                sku.variant = row.variant
-                sku.jan = row.jan
-                sku.price = row.price
-                sku.taxClass = row.taxClass.rawValue
-                sku.sizeClass = row.sizeClass
-                sku.coolType = row.coolType.rawValue
-                sku.isSet = !row.components.isEmpty
-                sku.reorderPoint = row.reorderPoint
-                sku.labels = CatalogWriter.labels(row.labels)
-                sku.updatedAt = now
-                if isNew {
-                    newSKUs.append(sku)
-                    report.created += 1
-                    if !sku.isSet {
-                        let level = StockLevelRecord()
-                        level.id = UUID()
-                        level.skuID = sku.id!
-                        level.warehouseID = warehouse.id!
-                        level.onHand = 0
-                        level.reserved = 0
-                        level.updatedAt = now
-                        newLevels.append(level)
-                    }
-                } else {
-                    try await tx.update(sku)
-                    report.updated += 1
-                }
-                ids[row.skuCode] = sku.id!
-            }
-            // New rows go in as multi-row INSERTs: a 100,000-row file is 200 statements, not 100,000.
-            try await tx.createAll(newSKUs)
-            try await tx.createAll(newLevels)
-            for row in rows where !row.components.isEmpty {
-                let setID = ids[row.skuCode]!
-                try await tx.query(SetComponentRecord.self).filter(\.$setSKUID == setID).delete()
-                for component in row.components {
-                    let part = SetComponentRecord()
-                    part.id = UUID()
-                    part.setSKUID = setID
-                    part.componentSKUID = ids[component.code]!
-                    part.quantity = component.quantity
-                    try await tx.create(part)
-                }
-            }
-            try await AuditLog.append(
-                tx,
-                actor: actor,
-                action: "catalog.import",
-                targetType: "catalog",
-                targetID: "",
-                details: [
-                    "rows": String(rows.count), "created": String(report.created), "updated": String(report.updated),
-                    "encoding": encoding,
-                ],
-                now: now
-            )
-            report.applied = true
+        } catch {
+            try? await discard(importID, status: "rejected")
+            throw error
+        }
+        report.errors = Array(
+            report.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) }.prefix(Self.maximumErrors)
+        )
+        guard report.errors.isEmpty, !dryRun else {
+            try await discard(importID, status: report.errors.isEmpty ? "checked" : "rejected")
             return report
         }
+        let batches = (report.rows + Self.batchRows - 1) / Self.batchRows
+        let counts = report
+        try await tdb.transaction { tx in
+            guard let staged = try await tx.find(CatalogImportRecord.self, importID) else { return }
+            staged.status = "applying"
+            staged.rows = counts.rows
+            staged.created = counts.created
+            staged.updated = counts.updated
+            staged.steps = max(1, 2 * batches)
+            try await tx.update(staged)
+            // Should this process stop half-way, the job finishes the import (it waits out the apply below).
+            try await tx.enqueueJob(
+                kind: Self.jobKind,
+                payload: importID.uuidString,
+                runAt: now.addingTimeInterval(JobWorker.defaultLease),
+                uniqueKey: "catalog-import:\(importID)",
+                now: now
+            )
+        }
+        try await applyPending(importID, stepsAtMost: inlineSteps)
+        report.applied = true
+        return report
+    }
+
+    // MARK: Reading
+
+    /// `utf-8` when the whole file is valid UTF-8, else `cp932`.
+    static func detectEncoding(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { try? handle.close() }
+        var check = UTF8Check()
+        while let chunk = try handle.read(upToCount: chunkBytes), !chunk.isEmpty {
+            check.feed(Array(chunk))
+            if !check.isValid { return "cp932" }
+        }
+        return check.finish() ? "utf-8" : "cp932"
+    }
+
+    /// Reads the file record by record, stages its valid rows, and collects every row's own errors.
+    private func stage(_ path: String, encoding: String, importID: UUID, report: inout Report) async throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { try? handle.close() }
+        var splitter = CSVRecordSplitter()
+        var names: [String]?
+        var ordinal = 0
+        var rows: [ImportRowRecord] = []
+        var components: [ImportComponentRecord] = []
+        var finished = false
+        while !finished {
+            var records: [CSVRecordSplitter.Record] = []
+            do {
+                if let chunk = try handle.read(upToCount: Self.chunkBytes), !chunk.isEmpty {
+                    try splitter.feed(chunk) { records.append($0) }
+                } else {
+                    try splitter.finish { records.append($0) }
+                    finished = true
+                }
+            } catch let failure as CSVRecordSplitter.Failure {
+                switch failure {
+                case .unclosedQuote(let line):
+                    report.errors.append(.init(line: line, column: "", reason: "unclosed_quote"))
+                case .recordTooLong(let line):
+                    report.errors.append(.init(line: line, column: "", reason: "record_too_long"))
+                }
+                return
+            }
+            for record in records {
+                var fields: [String] = []
+                var undecodable: Int?
+                for (index, bytes) in record.fields.enumerated() {
+                    if let text = CSV.text(bytes, encoding: encoding) {
+                        fields.append(text)
+                    } else {
+                        fields.append("")
+                        undecodable = undecodable ?? index
+                    }
+                }
+                guard let columns = names else {
+                    let header = MasterCSV.header(fields, line: record.line)
+                    report.errors += header.errors
+                    if !header.errors.isEmpty { return }
+                    names = header.names
+                    continue
+                }
+                report.rows += 1
+                if let undecodable {
+                    let column = undecodable < columns.count ? columns[undecodable] : ""
+                    report.errors.append(.init(line: record.line, column: column, reason: "encoding_invalid"))
+                    continue
+                }
+                let (row, errors) = MasterCSV.row(fields, line: record.line, names: columns)
+                if report.errors.count < Self.maximumErrors { report.errors += errors }
+                guard let row, report.errors.isEmpty else { continue }
+                rows.append(staged(row, importID: importID, ordinal: ordinal))
+                ordinal += 1
+                for component in row.components {
+                    let part = ImportComponentRecord()
+                    part.id = UUID()
+                    part.tenantID = tdb.tenantID
+                    part.importID = importID
+                    part.line = row.line
+                    part.setCode = row.skuCode
+                    part.componentCode = component.code
+                    part.quantity = component.quantity
+                    components.append(part)
+                }
+            }
+            // Once a row is wrong nothing will be applied: what follows is only read for its errors.
+            if !report.errors.isEmpty {
+                rows = []
+                components = []
+            }
+            if rows.count >= Self.batchRows || finished {
+                let (batch, parts) = (rows, components)
+                rows = []
+                components = []
+                if !batch.isEmpty {
+                    try await tdb.transaction { tx in
+                        try await tx.createAll(batch)
+                        try await tx.createAll(parts)
+                    }
+                }
+            }
+        }
+        if names == nil { report.errors.append(.init(line: 1, column: "", reason: "empty_file")) }
+    }
+
+    private func staged(_ row: MasterCSV.Row, importID: UUID, ordinal: Int) -> ImportRowRecord {
+        let record = ImportRowRecord()
+        record.id = UUID()
+        record.tenantID = tdb.tenantID
+        record.importID = importID
+        record.ordinal = ordinal
+        record.line = row.line
+        record.productCode = row.productCode
+        record.productName = row.productName
+        record.supplier = row.supplier
+        record.skuCode = row.skuCode
+        record.variant = row.variant
+        record.jan = row.jan
+        record.price = row.price
+        record.taxClass = row.taxClass.rawValue
+        record.sizeClass = row.sizeClass
+        record.coolType = row.coolType.rawValue
+        record.reorderPoint = row.reorderPoint
+        record.labels = CatalogWriter.labels(row.labels)
+        record.isSet = !row.components.isEmpty
+        return record
+    }
+
+    // MARK: Checking the whole file
+
+    /// The errors that need every row, found by queries over the staged rows.
+    private func checkWhole(_ importID: UUID) async throws -> [MasterCSV.RowError] {
+        let sql = tdb.sql
+        let tenant = tdb.tenantID
+        let limit = Self.maximumErrors
+        var errors: [MasterCSV.RowError] = []
+        for row in try await sql.all(
+            """
+            SELECT r.line AS line, (SELECT MIN(e.line) FROM catalog_import_rows e
+                WHERE e.import_id = r.import_id AND e.sku_code = r.sku_code) AS first
+            FROM catalog_import_rows r
+            WHERE r.tenant_id = \(bind: tenant) AND r.import_id = \(bind: importID) AND EXISTS (
+                SELECT 1 FROM catalog_import_rows e
+                WHERE e.import_id = r.import_id AND e.sku_code = r.sku_code AND e.line < r.line)
+            ORDER BY r.line LIMIT \(bind: limit)
+            """
+        ) {
+            let first = try row.decode(column: "first", as: Int.self)
+            errors.append(
+                .init(
+                    line: try row.decode(column: "line", as: Int.self),
+                    column: "sku_code",
+                    reason: "duplicate_of_line_\(first)"
+                )
+            )
+        }
+        for row in try await sql.all(
+            """
+            SELECT DISTINCT c.line AS line FROM catalog_import_components c
+            JOIN catalog_import_rows r ON r.import_id = c.import_id AND r.sku_code = c.component_code
+            WHERE c.tenant_id = \(bind: tenant) AND c.import_id = \(bind: importID) AND r.is_set = \(bind: true)
+            ORDER BY c.line LIMIT \(bind: limit)
+            """
+        ) {
+            errors.append(
+                .init(
+                    line: try row.decode(column: "line", as: Int.self),
+                    column: "set_components",
+                    reason: "component_is_set"
+                )
+            )
+        }
+        guard errors.isEmpty else { return errors }
+        for row in try await sql.all(
+            """
+            SELECT r.line AS line, p.code AS product, r.product_code AS wanted, s.is_set AS was_set,
+                r.is_set AS is_set
+            FROM catalog_import_rows r
+            JOIN skus s ON s.tenant_id = r.tenant_id AND s.code = r.sku_code
+            JOIN products p ON p.id = s.product_id
+            WHERE r.tenant_id = \(bind: tenant) AND r.import_id = \(bind: importID)
+              AND (p.code <> r.product_code OR s.is_set <> r.is_set)
+            ORDER BY r.line LIMIT \(bind: limit)
+            """
+        ) {
+            let line = try row.decode(column: "line", as: Int.self)
+            if try row.decode(column: "product", as: String.self) != row.decode(column: "wanted", as: String.self) {
+                errors.append(.init(line: line, column: "product_code", reason: "sku_belongs_to_other_product"))
+            }
+            if try row.decode(column: "was_set", as: Bool.self) != row.decode(column: "is_set", as: Bool.self) {
+                errors.append(.init(line: line, column: "set_components", reason: "set_kind_change"))
+            }
+        }
+        for row in try await sql.all(
+            """
+            SELECT c.line AS line, c.component_code AS code FROM catalog_import_components c
+            WHERE c.tenant_id = \(bind: tenant) AND c.import_id = \(bind: importID)
+              AND NOT EXISTS (SELECT 1 FROM catalog_import_rows r
+                  WHERE r.import_id = c.import_id AND r.sku_code = c.component_code AND r.is_set = \(bind: false))
+              AND NOT EXISTS (SELECT 1 FROM skus s
+                  WHERE s.tenant_id = c.tenant_id AND s.code = c.component_code AND s.is_set = \(bind: false))
+            ORDER BY c.line LIMIT \(bind: limit)
+            """
+        ) {
+            let code = try row.decode(column: "code", as: String.self)
+            errors.append(
+                .init(
+                    line: try row.decode(column: "line", as: Int.self),
+                    column: "set_components",
+                    reason: "component_unknown:\(code)"
+                )
+            )
+        }
+        return errors
+    }
+
+    /// How many staged rows update a SKU that exists.
+    private func existingCount(_ importID: UUID) async throws -> Int {
+        let rows = try await tdb.sql.all(
+            """
+            SELECT COUNT(*) AS n FROM catalog_import_rows r
+            WHERE r.tenant_id = \(bind: tdb.tenantID) AND r.import_id = \(bind: importID)
+              AND EXISTS (SELECT 1 FROM skus s WHERE s.tenant_id = r.tenant_id AND s.code = r.sku_code)
+            """
+        )
+        return try rows.first?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// Ends an import that applies nothing: its staged rows go, its record stays with the outcome.
+    private func discard(_ importID: UUID, status: String) async throws {
+        try await tdb.query(ImportComponentRecord.self).filter(\.$importID == importID).delete()
+        try await tdb.query(ImportRowRecord.self).filter(\.$importID == importID).delete()
+        try await tdb.transaction { tx in
+            guard let record = try await tx.find(CatalogImportRecord.self, importID) else { return }
+            record.status = status
+            record.finishedAt = services.clock()
+            try await tx.update(record)
+        }
+    }
+
+    // MARK: Applying
+
+    /// Applies the steps of an `applying` import that are not done yet; returns when it is applied. Safe to run
+    /// from two places at once: each step is claimed with the commit of its writes.
+    func applyPending(_ importID: UUID, stepsAtMost: Int = .max) async throws {
+        var taken = 0
+        while taken < stepsAtMost, let record = try await tdb.find(CatalogImportRecord.self, importID),
+            record.status == "applying"
+        {
+            taken += 1
+            let step = record.doneSteps
+            let batches = record.steps / 2
+            try await tdb.transaction { tx in
+                let claimed = try await tx.sql.all(
+                    """
+                    UPDATE catalog_imports SET done_steps = done_steps + 1
+                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: importID)
+                      AND status = \(bind: "applying") AND done_steps = \(bind: step)
+                    RETURNING done_steps
+                    """
+                )
+                guard !claimed.isEmpty else { return }
+                if step < batches {
+                    try await applyRows(tx, importID: importID, batch: step)
+                } else if step < 2 * batches {
+                    try await applyComponents(tx, importID: importID, batch: step - batches)
+                }
+                if step + 1 >= record.steps { try await finish(tx, record) }
+            }
+        }
+        guard try await tdb.find(CatalogImportRecord.self, importID)?.status == "applied" else { return }
+        try await tdb.query(ImportComponentRecord.self).filter(\.$importID == importID).delete()
+        try await tdb.query(ImportRowRecord.self).filter(\.$importID == importID).delete()
+    }
+
+    private func rows(_ tx: TenantDatabase, importID: UUID, batch: Int) async throws -> [ImportRowRecord] {
+        try await tx.query(ImportRowRecord.self).filter(\.$importID == importID)
+            .filter(\.$ordinal >= batch * Self.batchRows).filter(\.$ordinal < (batch + 1) * Self.batchRows)
+            .sort(\.$ordinal).all()
+    }
+
+    /// Products and SKUs of one batch: created, or updated by code; new plain SKUs get an empty stock row.
+    private func applyRows(_ tx: TenantDatabase, importID: UUID, batch: Int) async throws {
+        let now = services.clock()
+        let rows = try await rows(tx, importID: importID, batch: batch)
+        var products = Dictionary(
+            uniqueKeysWithValues: try await tx.query(ProductRecord.self)
+                .filter(\.$code ~~ Set(rows.map(\.productCode))).all().map { ($0.code, $0) }
+        )
+        var newProducts: [ProductRecord] = []
+        // The last row of a product in the file names it.
+        var named: Set<String> = []
+        for row in rows.reversed() where named.insert(row.productCode).inserted {
+            if let product = products[row.productCode] {
+                guard product.name != row.productName || product.supplier != row.supplier else { continue }
+                product.name = row.productName
+                product.supplier = row.supplier
+                product.updatedAt = now
+                try await tx.update(product)
+            } else {
+                let product = ProductRecord()
+                product.id = UUID()
+                product.code = row.productCode
+                product.name = row.productName
+                product.supplier = row.supplier
+                product.labels = ""
+                product.createdAt = now
+                product.updatedAt = now
+                newProducts.append(product)
+                products[row.productCode] = product
+            }
+        }
+        try await tx.createAll(newProducts)
+        let existing = Dictionary(
+            uniqueKeysWithValues: try await tx.query(SKURecord.self).filter(\.$code ~~ rows.map(\.skuCode)).all()
+                .map { ($0.code, $0) }
+        )
+        let warehouse = try await Stock(tdb: tx, services: services, actor: actor).defaultWarehouse()
+        var newSKUs: [SKURecord] = []
+        var newLevels: [StockLevelRecord] = []
+        for row in rows {
+            let sku = existing[row.skuCode] ?? SKURecord()
+            let isNew = sku.id == nil
+            if isNew {
+                sku.id = UUID()
+                sku.createdAt = now
+                sku.reorderAlerted = false
+            }
+            sku.productID = products[row.productCode]!.id!
+            sku.code = row.skuCode
+            sku.variant = row.variant
+            sku.jan = row.jan
+            sku.price = row.price
+            sku.taxClass = row.taxClass
+            sku.sizeClass = row.sizeClass
+            sku.coolType = row.coolType
+            sku.isSet = row.isSet
+            sku.reorderPoint = row.reorderPoint
+            sku.labels = row.labels
+            sku.updatedAt = now
+            if isNew {
+                newSKUs.append(sku)
+                if !row.isSet {
+                    let level = StockLevelRecord()
+                    level.id = UUID()
+                    level.skuID = sku.id!
+                    level.warehouseID = warehouse.id!
+                    level.onHand = 0
+                    level.reserved = 0
+                    level.updatedAt = now
+                    newLevels.append(level)
+                }
+            } else if sku.hasChanges {
+                try await tx.update(sku)
+            }
+        }
+        // New rows go in as multi-row INSERTs.
+        try await tx.createAll(newSKUs)
+        try await tx.createAll(newLevels)
+    }
+
+    /// The compositions of the sets of one batch, replaced by the file's (every SKU exists by now).
+    private func applyComponents(_ tx: TenantDatabase, importID: UUID, batch: Int) async throws {
+        let sets = try await rows(tx, importID: importID, batch: batch).filter(\.isSet).map(\.skuCode)
+        guard !sets.isEmpty else { return }
+        let parts = try await tx.query(ImportComponentRecord.self).filter(\.$importID == importID)
+            .filter(\.$setCode ~~ sets).all()
+        var ids: [String: UUID] = [:]
+        let codes = Array(Set(sets + parts.map(\.componentCode)))
+        for start in stride(from: 0, to: codes.count, by: Self.batchRows) {
+            for sku in try await tx.query(SKURecord.self)
+                .filter(\.$code ~~ Array(codes[start..<min(codes.count, start + Self.batchRows)])).all()
+            {
+                ids[sku.code] = sku.id!
+            }
+        }
+        try await tx.query(SetComponentRecord.self).filter(\.$setSKUID ~~ sets.compactMap { ids[$0] }).delete()
+        try await tx.createAll(
+            parts.compactMap { part -> SetComponentRecord? in
+                guard let set = ids[part.setCode], let component = ids[part.componentCode] else { return nil }
+                let row = SetComponentRecord()
+                row.id = UUID()
+                row.setSKUID = set
+                row.componentSKUID = component
+                row.quantity = part.quantity
+                return row
+            }
+        )
+    }
+
+    /// The last step: the import is applied, and says so in the audit trail.
+    private func finish(_ tx: TenantDatabase, _ record: CatalogImportRecord) async throws {
+        let now = services.clock()
+        guard let current = try await tx.find(CatalogImportRecord.self, record.id) else { return }
+        current.status = "applied"
+        current.finishedAt = now
+        try await tx.update(current)
+        try await AuditLog.append(
+            tx,
+            actor: AuditActor(userID: actor.userID, label: record.actorLabel, ip: actor.ip, userAgent: actor.userAgent),
+            action: "catalog.import",
+            targetType: "catalog",
+            targetID: record.id!.uuidString,
+            details: [
+                "rows": String(record.rows), "created": String(record.created), "updated": String(record.updated),
+                "encoding": record.encoding,
+            ],
+            now: now
+        )
     }
 
     /// The whole master as CSV text, in the columns `run` reads, so an export imports back unchanged.

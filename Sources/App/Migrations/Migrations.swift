@@ -23,5 +23,6 @@ enum MigrationList {
         AddShopSettings(),
         AddPendingTOTPToUsers(),
         AddAuditHeadToTenants(),
+        CreateCatalogImports(),
     ]
 }

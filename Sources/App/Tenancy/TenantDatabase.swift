@@ -57,6 +57,19 @@ public struct TenantDatabase: Sendable {
         ).run()
     }
 
+    /// Queues a job for this tenant; inside `transaction`, it is queued only if the transaction commits.
+    func enqueueJob(kind: String, payload: String, runAt: Date, uniqueKey: String, now: Date) async throws {
+        try await JobQueue.enqueue(
+            on: db,
+            kind: kind,
+            payload: payload,
+            tenantID: tenantID,
+            runAt: runAt,
+            uniqueKey: uniqueKey,
+            now: now
+        )
+    }
+
     /// The database without the tenant filter, for code in `Tenancy/` and the mail outbox that writes rows
     /// stamped with this tenant by hand. `scripts/check-tenancy.sh` keeps it out of everything else.
     var unscopedDatabase: any Database { db }

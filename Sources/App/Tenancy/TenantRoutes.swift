@@ -9,6 +9,8 @@ struct TenantRoutes {
 
     /// The `userInfo` key that marks a tenant route; its value is the permission it needs.
     static let marker = "akinai.tenantRoute"
+    /// Marks a route that streams a multipart form and checks its CSRF field itself, before reading the file.
+    static let formCSRFMarker = "akinai.formCSRF"
 
     @discardableResult
     func on<R: AsyncResponseEncodable>(
@@ -19,6 +21,7 @@ struct TenantRoutes {
         stages: Set<SessionStage> = [.active],
         operatorOnly: Bool = false,
         body: HTTPBodyStreamStrategy = .collect,
+        checksFormCSRF: Bool = false,
         use handler: @escaping @Sendable (Request, TenantContext) async throws -> R
     ) -> Route {
         let route = builder.on(method, path, body: body) { request async throws -> Response in
@@ -44,6 +47,7 @@ struct TenantRoutes {
         }
         route.userInfo[AnySendableHashable(Self.marker)] =
             module.map { "\($0.rawValue):\(access.rawValue)" } ?? "signed-in"
+        if checksFormCSRF { route.userInfo[AnySendableHashable(Self.formCSRFMarker)] = true }
         return route
     }
 

@@ -4,39 +4,26 @@ import Vapor
 
 /// CSV import and export of the product master, on pages and over the API.
 struct CatalogCSVController {
-    /// The upload form.
-    struct UploadForm: Content {
-        var file: File?
-        var dryRun: String?
-    }
-
     /// The import page: the form, or the report of an upload.
     struct ImportPage: Encodable, Sendable {
         let report: MasterImport.Report?
         let dryRun: Bool
     }
 
-    static let maxUpload: ByteCount = "64mb"
-
     func register(tenant: TenantRoutes, api: TenantRoutes) {
         tenant.get("catalog", "import", requires: .catalog, .write, use: showImport)
+        // Uploads are streamed to a file (up to 64 MB), never collected in memory.
         tenant.on(
             .POST,
             ["catalog", "import"],
             requires: .catalog,
             .write,
-            body: .collect(maxSize: Self.maxUpload),
+            body: .stream,
+            checksFormCSRF: true,
             use: upload
         )
         tenant.get("catalog", "export", requires: .catalog, .read, use: export)
-        api.on(
-            .POST,
-            ["products", "import"],
-            requires: .catalog,
-            .write,
-            body: .collect(maxSize: Self.maxUpload),
-            use: apiImport
-        )
+        api.on(.POST, ["products", "import"], requires: .catalog, .write, body: .stream, use: apiImport)
         api.get("products", "export", requires: .catalog, .read, use: export)
     }
 
@@ -51,8 +38,19 @@ struct CatalogCSVController {
     }
 
     @Sendable func upload(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let form = try request.content.decode(UploadForm.self)
-        guard let file = form.file, file.data.readableBytes > 0 else {
+        let path = try MasterImport.temporaryFile(context.services)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let expected = context.csrfToken else { throw AppError.csrf }
+        let (fields, size) = try await StreamedUpload.saveForm(
+            request,
+            fileField: "file",
+            to: path,
+            limit: MasterImport.maximumBytes
+        ) { fields in
+            // The form sends its token before the file: without it, not a byte of the file is read.
+            try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected)
+        }
+        guard size > 0 else {
             throw AppError(
                 .unprocessableEntity,
                 code: "validation_failed",
@@ -60,9 +58,9 @@ struct CatalogCSVController {
                 field: "file"
             )
         }
-        let dryRun = form.dryRun != nil
+        let dryRun = fields["dryRun"] != nil
         let report = try await MasterImport(tdb: context.db, services: context.services, actor: context.actor)
-            .run(Data(buffer: file.data), dryRun: dryRun)
+            .run(file: path, dryRun: dryRun)
         return try await Pages.render(
             "catalog/import",
             titleKey: "catalog.import_title",
@@ -74,17 +72,19 @@ struct CatalogCSVController {
     }
 
     @Sendable func apiImport(_ request: Request, _ context: TenantContext) async throws -> Response {
-        guard let body = request.body.data, body.readableBytes > 0 else {
-            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.file_required")
-        }
         let dryRun: Bool
         switch request.query[String.self, at: "dryRun"] {
         case nil, "false": dryRun = false
         case "true": dryRun = true
         default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
         }
+        let path = try MasterImport.temporaryFile(context.services)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard try await StreamedUpload.saveBody(request, to: path, limit: MasterImport.maximumBytes) > 0 else {
+            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.file_required")
+        }
         let report = try await MasterImport(tdb: context.db, services: context.services, actor: context.actor)
-            .run(Data(buffer: body), dryRun: dryRun)
+            .run(file: path, dryRun: dryRun)
         let response = Response(status: report.errors.isEmpty ? .ok : .unprocessableEntity)
         try response.content.encode(Self.JSONReport(report), as: .json)
         return response

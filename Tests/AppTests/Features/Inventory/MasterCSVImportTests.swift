@@ -111,43 +111,121 @@ import Vapor
         }
     }
 
-    @Test func thePageUploadsAMultipartFileWithItsCSRFToken() async throws {
+    @Test func thePageStreamsTheUploadAndChecksTheTokenSentBeforeTheFile() async throws {
         try await withApp { app, _ in
             let shop = try await app.makeTenant("shop-a")
             let admin = Browser(app)
             try await admin.signIn(shop)
             let form = try await admin.get("/catalog/import")
             let csrf = try #require(form.hidden("_csrf"))
+            #expect(!form.body.contains("_csrf=\(csrf)"), "the token is not in the form's URL")
             let boundary = "akinai-test-boundary"
-            func multipart(_ csv: String) -> String {
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-                    + csv + "\r\n--\(boundary)--\r\n"
+            func part(_ name: String, _ value: String, file: Bool = false) -> String {
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+                    + (file ? "; filename=\"m.csv\"\r\nContent-Type: text/csv" : "") + "\r\n\r\n\(value)\r\n"
             }
-            let headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
-            let forged = try await admin.send(
-                .POST,
-                "/catalog/import?_csrf=nope",
-                headers: headers,
-                body: multipart(Self.csv)
-            )
-            #expect(forged.status == .forbidden)
-            let bad = try await admin.send(
-                .POST,
-                "/catalog/import?_csrf=\(csrf)",
-                headers: headers,
-                body: multipart(Self.csv.replacingOccurrences(of: ",1080,", with: ",x,"))
+            func send(_ path: String, _ parts: [String]) async throws -> Browser.Page {
+                try await admin.send(
+                    .POST,
+                    path,
+                    headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                    body: parts.joined() + "--\(boundary)--\r\n"
+                )
+            }
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            // The token in the URL, after the file, wrong, or missing: refused, and nothing is read or staged.
+            for refused in [
+                try await send("/catalog/import?_csrf=\(csrf)", [part("file", Self.csv, file: true)]),
+                try await send("/catalog/import", [part("file", Self.csv, file: true), part("_csrf", csrf)]),
+                try await send("/catalog/import", [part("_csrf", "nope"), part("file", Self.csv, file: true)]),
+                try await send("/catalog/import", [part("dryRun", "1")]),
+            ] {
+                #expect(refused.status == .forbidden)
+            }
+            #expect(try await tdb.query(CatalogImportRecord.self).count() == 0)
+            #expect(try await tdb.query(SKURecord.self).count() == 0)
+
+            let bad = try await send(
+                "/catalog/import",
+                [
+                    part("_csrf", csrf),
+                    part("file", Self.csv.replacingOccurrences(of: ",1080,", with: ",x,"), file: true),
+                ]
             )
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("price_invalid"))
-            let ok = try await admin.send(
-                .POST,
-                "/catalog/import?_csrf=\(csrf)",
-                headers: headers,
-                body: multipart(Self.csv)
-            )
+            let ok = try await send("/catalog/import", [part("_csrf", csrf), part("file", Self.csv, file: true)])
             #expect(ok.status == .ok)
             #expect(ok.body.contains("反映しました"))
             #expect(try await admin.get("/catalog?q=GIFT").body.contains("GIFT-1"))
+            let outcomes = try await tdb.query(CatalogImportRecord.self).all().map(\.status).sorted()
+            #expect(outcomes == ["applied", "rejected"])
+            #expect(try await tdb.query(ImportRowRecord.self).count() == 0, "staged rows are gone")
+        }
+    }
+
+    /// A master of `count` SKUs in products of ten, every tenth a set of the two before it.
+    static func large(_ count: Int, price: Int = 1000) -> String {
+        var csv = CSV.line(MasterCSV.columns)
+        for index in 0..<count {
+            let set = index % 10 == 9
+            csv += CSV.line([
+                "P\(index / 10)", "商品 \(index / 10)", "", "S\(index)", "", "", String(price), "", "", "", "", "",
+                set ? "S\(index - 1):1|S\(index - 2):2" : "",
+            ])
+        }
+        return csv
+    }
+
+    @Test func aLargeFileIsAppliedInStepsAndFinishedByTheJobAfterAStop() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let importer = MasterImport(tdb: tdb, services: app.akinai, actor: .cli)
+            // 3,500 rows: four batches, eight steps. The process "stops" after three of them.
+            let report = try await importer.run(Data(Self.large(3500).utf8), dryRun: false, inlineSteps: 3)
+            #expect(report.errors.isEmpty && report.created == 3500)
+            let record = try #require(try await tdb.query(CatalogImportRecord.self).first())
+            #expect(record.status == "applying" && record.doneSteps == 3 && record.steps == 8)
+            #expect(try await tdb.query(SKURecord.self).count() == 3000)
+            #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "catalog.import").count() == 0)
+
+            // The job waits out a live apply, then finishes it; a second applier at the same time does no step twice.
+            clock.advance(JobWorker.defaultLease + 1)
+            async let other: Void = importer.applyPending(record.id!)
+            try await app.runJobs()
+            try await other
+            let done = try #require(try await tdb.find(CatalogImportRecord.self, record.id))
+            #expect(done.status == "applied" && done.doneSteps == 8)
+            #expect(try await tdb.query(SKURecord.self).count() == 3500)
+            #expect(try await tdb.query(StockLevelRecord.self).count() == 3150, "one stock row per plain SKU")
+            #expect(try await tdb.query(SetComponentRecord.self).count() == 700)
+            #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "catalog.import").count() == 1)
+            #expect(try await tdb.query(ImportRowRecord.self).count() == 0)
+            #expect(try await tdb.query(ImportComponentRecord.self).count() == 0)
+
+            // The same file again updates every row and creates nothing.
+            let again = try await importer.run(Data(Self.large(3500, price: 1200).utf8), dryRun: false)
+            #expect(again.updated == 3500 && again.created == 0)
+            #expect(try await tdb.query(SKURecord.self).filter(\.$price == 1200).count() == 3500)
+        }
+    }
+
+    @Test func oversizedInputIsRefusedWithoutReadingItAll() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let api = try await api(app, shop)
+            let endless = "product_code,product_name,sku_code,price\nP,\"" + String(repeating: "x", count: 100_000)
+            let long = try await upload(api, Data(endless.utf8))
+            #expect(long.status == .unprocessableEntity)
+            #expect(long.body.contains("record_too_long"))
+            let huge = Data(count: MasterImport.maximumBytes + 1)
+            let tooLarge = try await upload(api, huge)
+            #expect(tooLarge.status == .payloadTooLarge)
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.query(SKURecord.self).count() == 0)
+            #expect(try await api.get("/health").status == .ok)
         }
     }
 }
