@@ -68,6 +68,21 @@ enum ExternalTools {
         )
     }
 
+    /// A self-signed certificate for `localhost` and 127.0.0.1: `cert.pem` and `key.pem` in `directory`.
+    static func makeCertificate(in directory: String) throws {
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", directory + "/key.pem", "-out",
+            directory + "/cert.pem", "-days", "1", "-subj", "/CN=localhost", "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+    }
+
     /// Stops a server started by `serve` and removes its files.
     static func stop(_ process: Process, removing directory: String) {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -188,17 +203,7 @@ final class SecureSMTPSink: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "akinai-tls-" + UUID().uuidString
         received = directory + "/received.txt"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", directory + "/key.pem", "-out",
-            directory + "/cert.pem", "-days", "1", "-subj", "/CN=localhost", "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        try ExternalTools.makeCertificate(in: directory)
         process = try ExternalTools.serve(
             script: Self.script,
             arguments: [String(port), directory + "/cert.pem", directory + "/key.pem", received],
