@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 BIN=${AKINAI_BINARY:-.build/debug/akinai}
 PY=${AKINAI_TEST_PYTHON:-.venv/bin/python3}
 ST="$(dirname "$PY")/schemathesis"
+[ -x "$ST" ] || "$PY" -m pip install -q schemathesis==4.32.5
 WORK=$(mktemp -d)
 PORT=${FUZZ_PORT:-18081}
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT

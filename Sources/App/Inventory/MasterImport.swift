@@ -45,6 +45,20 @@ struct MasterImport: Sendable {
             let tdb = job.services.tenantDatabase(tenantID, on: job.db)
             try await MasterImport(tdb: tdb, services: job.services, actor: .system).applyPending(importID)
         }
+        // An import whose process stopped while reading the file leaves staged rows no one will apply.
+        jobs.register("catalog.imports.purge") { job in
+            let cutoff = job.services.clock().addingTimeInterval(-3600)
+            // tenancy: abandoned imports of every tenant, each then handled through its own tenant database
+            let abandoned = try await CatalogImportRecord.query(on: job.db).filter(\.$status == "staging")
+                .filter(\.$createdAt < cutoff).limit(100).all()
+            for record in abandoned {
+                // tenancy: the tenant the abandoned import belongs to
+                let tdb = job.services.tenantDatabase(record.tenantID, on: job.db)
+                try await MasterImport(tdb: tdb, services: job.services, actor: .system)
+                    .discard(record.id!, status: "abandoned")
+            }
+        }
+        jobs.schedule("catalog.imports.purge", every: 3600)
     }
 
     /// Imports `data` by way of a temporary file (for callers that have the bytes already).
@@ -123,7 +137,7 @@ struct MasterImport: Sendable {
             )
         }
         try await applyPending(importID, stepsAtMost: inlineSteps)
-        report.applied = true
+        report.applied = try await tdb.find(CatalogImportRecord.self, importID)?.status == "applied"
         return report
     }
 
@@ -354,7 +368,7 @@ struct MasterImport: Sendable {
     }
 
     /// Ends an import that applies nothing: its staged rows go, its record stays with the outcome.
-    private func discard(_ importID: UUID, status: String) async throws {
+    func discard(_ importID: UUID, status: String) async throws {
         try await tdb.query(ImportComponentRecord.self).filter(\.$importID == importID).delete()
         try await tdb.query(ImportRowRecord.self).filter(\.$importID == importID).delete()
         try await tdb.transaction { tx in

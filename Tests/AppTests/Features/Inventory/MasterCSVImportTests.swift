@@ -228,4 +228,26 @@ import Vapor
             #expect(try await api.get("/health").status == .ok)
         }
     }
+
+    @Test func rowsStagedByAnImportThatStoppedWhileReadingArePurged() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let importer = MasterImport(tdb: tdb, services: app.akinai, actor: .cli)
+            _ = try await importer.run(Data(Self.large(20).utf8), dryRun: false, inlineSteps: 0)
+            // As if the process had stopped while reading: back to `staging`, with its rows still staged.
+            let record = try #require(try await tdb.query(CatalogImportRecord.self).first())
+            record.status = "staging"
+            try await tdb.update(record)
+            #expect(try await tdb.query(ImportRowRecord.self).count() == 20)
+            clock.advance(2 * 3600)
+            let worker = JobWorker(id: "test", db: app.db, services: app.akinai, logger: app.logger)
+            try await worker.schedulePeriodic()
+            try await app.runJobs()
+            #expect(try await tdb.find(CatalogImportRecord.self, record.id)?.status == "abandoned")
+            #expect(try await tdb.query(ImportRowRecord.self).count() == 0)
+            #expect(try await tdb.query(SKURecord.self).count() == 0, "nothing of it was applied")
+        }
+    }
 }
