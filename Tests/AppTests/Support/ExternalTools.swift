@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Independent tools the tests check Akinai against: pyotp for TOTP, aiosmtpd as the mail server.
 /// `scripts/test` installs them into `.venv` and sets `AKINAI_TEST_PYTHON`.
 enum ExternalTools {
@@ -68,6 +72,24 @@ enum ExternalTools {
         )
     }
 
+    /// A loopback port no one listens on now: the kernel's pick for a socket bound to port 0, so two servers of
+    /// the suite never draw the same one.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : Int.random(in: 30000..<60000)
+    }
+
     /// A self-signed certificate for `localhost` and 127.0.0.1: `cert.pem` and `key.pem` in `directory`.
     static func makeCertificate(in directory: String) throws {
         let openssl = Process()
@@ -111,7 +133,7 @@ final class SMTPSink: @unchecked Sendable {
         """
 
     init() throws {
-        port = Int.random(in: 30000..<60000)
+        port = ExternalTools.freePort()
         maildir = NSTemporaryDirectory() + "akinai-maildir-" + UUID().uuidString
         process = try ExternalTools.serve(script: Self.script, arguments: [String(port), maildir], port: port)
     }
@@ -199,7 +221,7 @@ final class SecureSMTPSink: @unchecked Sendable {
         """
 
     init() throws {
-        port = Int.random(in: 30000..<60000)
+        port = ExternalTools.freePort()
         directory = NSTemporaryDirectory() + "akinai-tls-" + UUID().uuidString
         received = directory + "/received.txt"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -59,7 +59,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try ExternalTools.makeCertificate(in: directory)
         let log = directory + "/commands.log"
-        let port = Int.random(in: 30000..<60000)
+        let port = ExternalTools.freePort()
         let server = try ExternalTools.serve(
             script: """
                 import socket, ssl, sys
