@@ -130,14 +130,7 @@ struct CatalogWriter: Sendable {
                         try await tx.create(row)
                     }
                 } else {
-                    let level = StockLevelRecord()
-                    level.id = UUID()
-                    level.skuID = sku.id!
-                    level.warehouseID = warehouse.id!
-                    level.onHand = 0
-                    level.reserved = 0
-                    level.updatedAt = now
-                    try await tx.create(level)
+                    try await tx.create(StockLevelRecord(emptyFor: sku.id!, in: warehouse.id!, now: now))
                 }
                 for (n, listing) in (item.listings ?? []).enumerated() {
                     guard Self.channels.contains(listing.channel), (1...100).contains(listing.itemCode.count) else {

@@ -482,14 +482,7 @@ struct MasterImport: Sendable {
             if isNew {
                 newSKUs.append(sku)
                 if !row.isSet {
-                    let level = StockLevelRecord()
-                    level.id = UUID()
-                    level.skuID = sku.id!
-                    level.warehouseID = warehouse.id!
-                    level.onHand = 0
-                    level.reserved = 0
-                    level.updatedAt = now
-                    newLevels.append(level)
+                    newLevels.append(StockLevelRecord(emptyFor: sku.id!, in: warehouse.id!, now: now))
                 }
             } else if sku.hasChanges {
                 try await tx.update(sku)

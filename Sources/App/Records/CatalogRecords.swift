@@ -100,6 +100,16 @@ public final class StockLevelRecord: Model, TenantOwned, @unchecked Sendable {
 
     public init() {}
 
+    /// The empty stock row a new plain SKU starts with in `warehouseID`.
+    init(emptyFor skuID: UUID, in warehouseID: UUID, now: Date) {
+        self.id = UUID()
+        self.skuID = skuID
+        self.warehouseID = warehouseID
+        self.onHand = 0
+        self.reserved = 0
+        self.updatedAt = now
+    }
+
     var figures: StockFigures { StockFigures(onHand: onHand, reserved: reserved) }
 }
 
