@@ -119,22 +119,33 @@ struct MasterImport: Sendable {
         }
         let batches = (report.rows + Self.batchRows - 1) / Self.batchRows
         let counts = report
-        try await tdb.transaction { tx in
-            guard let staged = try await tx.find(CatalogImportRecord.self, importID) else { return }
-            staged.status = "applying"
-            staged.rows = counts.rows
-            staged.created = counts.created
-            staged.updated = counts.updated
-            staged.steps = max(1, 2 * batches)
-            try await tx.update(staged)
-            // Should this process stop half-way, the job finishes the import (it waits out the apply below).
-            try await tx.enqueueJob(
-                kind: Self.jobKind,
-                payload: importID.uuidString,
-                runAt: now.addingTimeInterval(JobWorker.defaultLease),
-                uniqueKey: "catalog-import:\(importID)",
-                now: now
-            )
+        do {
+            try await tdb.transaction { tx in
+                // One import of a shop applies at a time: two overlapping files applied step by step in turn would
+                // each create the other's new codes. The tenant row's lock orders concurrent switches.
+                try await tx.lockTenantRow()
+                if try await tx.query(CatalogImportRecord.self).filter(\.$status == "applying").first() != nil {
+                    throw AppError(.conflict, code: "conflict", messageKey: "error.import_in_progress")
+                }
+                guard let staged = try await tx.find(CatalogImportRecord.self, importID) else { return }
+                staged.status = "applying"
+                staged.rows = counts.rows
+                staged.created = counts.created
+                staged.updated = counts.updated
+                staged.steps = max(1, 2 * batches)
+                try await tx.update(staged)
+                // Should this process stop half-way, the job finishes the import (it waits out the apply below).
+                try await tx.enqueueJob(
+                    kind: Self.jobKind,
+                    payload: importID.uuidString,
+                    runAt: now.addingTimeInterval(JobWorker.defaultLease),
+                    uniqueKey: "catalog-import:\(importID)",
+                    now: now
+                )
+            }
+        } catch {
+            try? await discard(importID, status: "rejected")
+            throw error
         }
         try await applyPending(importID, stepsAtMost: inlineSteps)
         report.applied = try await tdb.find(CatalogImportRecord.self, importID)?.status == "applied"
@@ -204,7 +215,9 @@ struct MasterImport: Sendable {
                 report.rows += 1
                 if let undecodable {
                     let column = undecodable < columns.count ? columns[undecodable] : ""
-                    report.errors.append(.init(line: record.line, column: column, reason: "encoding_invalid"))
+                    if report.errors.count < Self.maximumErrors {
+                        report.errors.append(.init(line: record.line, column: column, reason: "encoding_invalid"))
+                    }
                     continue
                 }
                 let (row, errors) = MasterCSV.row(fields, line: record.line, names: columns)

@@ -6,8 +6,9 @@ import Vapor
 /// Writes an uploaded body to a file as it arrives, holding no more than one chunk in memory, and refuses it
 /// past `limit` bytes (413) — for routes registered with `body: .stream`.
 enum StreamedUpload {
-    /// The small fields of a form, each at most this long.
+    /// The small fields of a form, each at most this long, and at most this many of them.
     static let maximumFieldBytes = 4096
+    static let maximumFields = 20
 
     /// A raw body (the API's `text/csv`), saved to `path`; returns its size.
     @discardableResult
@@ -127,6 +128,13 @@ enum StreamedUpload {
         func partComplete() {
             if let name, name != fileField, fields[name] == nil {
                 fields[name] = String(decoding: value, as: UTF8.self)
+                if fields.count > StreamedUpload.maximumFields, failure == nil {
+                    failure = AppError(
+                        .payloadTooLarge,
+                        code: "payload_too_large",
+                        messageKey: "error.payload_too_large"
+                    )
+                }
             }
             name = nil
             value = []

@@ -250,4 +250,39 @@ import Vapor
             #expect(try await tdb.query(SKURecord.self).count() == 0, "nothing of it was applied")
         }
     }
+
+    @Test func aShopAppliesOneImportAtATime() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let importer = MasterImport(tdb: tdb, services: app.akinai, actor: .cli)
+            _ = try await importer.run(Data(Self.large(1500).utf8), dryRun: false, inlineSteps: 1)
+            await #expect(throws: AppError.self) {
+                _ = try await importer.run(Data(Self.large(1500, price: 5).utf8), dryRun: false)
+            }
+            let statuses = try await tdb.query(CatalogImportRecord.self).all().map(\.status).sorted()
+            #expect(statuses == ["applying", "rejected"])
+            #expect(try await tdb.query(SKURecord.self).filter(\.$price == 5).count() == 0)
+            // A dry run still checks a file meanwhile.
+            #expect(try await importer.run(Data(Self.large(10).utf8), dryRun: true).errors.isEmpty)
+        }
+    }
+
+    @Test func aScriptMaySendTheTokenAsAHeaderInstead() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            let csrf = try #require(try await admin.get("/catalog/import").hidden("_csrf"))
+            let boundary = "b0undary"
+            let body =
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\n"
+                + Self.csv + "\r\n--\(boundary)--\r\n"
+            var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+            headers.add(name: "X-CSRF-Token", value: "wrong")
+            #expect(try await admin.send(.POST, "/catalog/import", headers: headers, body: body).status == .forbidden)
+            headers.replaceOrAdd(name: "X-CSRF-Token", value: csrf)
+            #expect(try await admin.send(.POST, "/catalog/import", headers: headers, body: body).status == .ok)
+        }
+    }
 }
