@@ -7,37 +7,16 @@ import Leaf
 import SQLKit
 import Vapor
 
-/// Replacements for the live services, used by tests.
-public struct ServiceOverrides: Sendable {
-    public var clock: (@Sendable () -> Date)?
-    public var masterKey: SymmetricKey?
-    public var jobs: JobRegistry?
-    public var mailer: MailTransport?
-    var rateLimits: RateLimits?
-
-    init(
-        clock: (@Sendable () -> Date)? = nil,
-        masterKey: SymmetricKey? = nil,
-        jobs: JobRegistry? = nil,
-        mailer: MailTransport? = nil,
-        rateLimits: RateLimits? = nil
-    ) {
-        self.clock = clock
-        self.masterKey = masterKey
-        self.jobs = jobs
-        self.mailer = mailer
-        self.rateLimits = rateLimits
-    }
-}
-
 /// The composition root: builds every dependency once, migrates the database and registers routes.
+///
+/// `adjust` edits the services after they are built and before anything uses them: tests swap the clock, the
+/// mailer or the rate limits, or register jobs of their own.
 public func configure(
     _ app: Application,
     config: AppConfig,
-    overrides: ServiceOverrides? = nil,
-    startWorkers: Bool = false
+    startWorkers: Bool = false,
+    services adjust: (inout AppServices) throws -> Void = { _ in }
 ) async throws {
-    let overrides = overrides ?? ServiceOverrides()
     app.logger.logLevel = config.logLevel
     app.http.server.configuration.hostname = config.hostname
     app.http.server.configuration.port = config.port
@@ -83,28 +62,25 @@ public func configure(
     app.migrations.add(MigrationList.all)
     try await app.autoMigrate()
 
-    let keyStore =
-        try overrides.masterKey.map { KeyStore(master: $0) }
-        ?? KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
-    var jobs = overrides.jobs ?? JobRegistry()
+    var jobs = JobRegistry()
     BuiltInJobs.register(&jobs)
     MailOutbox.register(&jobs)
     MasterImport.register(&jobs)
-    let mailer =
-        overrides.mailer
-        ?? config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
-        ?? MailTransport.files(directory: config.dataDirectory + "/mail")
-    app.akinai = AppServices(
+    var services = AppServices(
         config: config,
-        clock: overrides.clock ?? { Date() },
+        clock: { Date() },
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
-        keyStore: keyStore,
+        keyStore: try KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger),
         transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous),
         jobs: jobs,
-        mailer: mailer,
+        mailer: config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
+            ?? MailTransport.files(directory: config.dataDirectory + "/mail"),
         commonPasswords: try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory),
-        rateLimits: overrides.rateLimits ?? RateLimits()
+        strings: try Localizer.load(resourcesDirectory: app.directory.resourcesDirectory),
+        rateLimits: RateLimits()
     )
+    try adjust(&services)
+    app.akinai = services
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))
@@ -112,6 +88,7 @@ public func configure(
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag(strings: app.akinai.strings)
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     try routes(app)

@@ -21,7 +21,7 @@ func routes(_ app: Application) throws {
     app.get("lang", ":code") { request -> Response in
         let lang = Language(rawValue: request.parameters.get("code") ?? "") ?? .ja
         let response = request.redirect(to: LoginController.safeNext(request.query[String.self, at: "back"]))
-        response.cookies[Localization.cookieName] = HTTPCookies.Value(
+        response.cookies[Localizer.cookieName] = HTTPCookies.Value(
             string: lang.rawValue,
             maxAge: 365 * 86400,
             path: "/",

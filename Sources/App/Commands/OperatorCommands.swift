@@ -56,7 +56,7 @@ struct OperatorCommands: AsyncCommandGroup {
                 tdb: tdb,
                 services: app.akinai
             ) {
-                throw CommandFailure(description: Localization.text("error.\(problem.reason)", .en))
+                throw CommandFailure(description: app.akinai.strings.text("error.\(problem.reason)", .en))
             }
             if try await tdb.query(UserRecord.self).filter(\.$email == email.rawValue).first() != nil {
                 throw CommandFailure(description: "operator \(email) already exists")

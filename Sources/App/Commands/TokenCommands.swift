@@ -46,7 +46,7 @@ struct TokenCommands: AsyncCommandGroup {
                 context.console.print(token)
             } catch let error as AppError {
                 throw CommandFailure(
-                    description: Localization.text(error.messageKey, .en) + " Valid scopes: "
+                    description: app.akinai.strings.text(error.messageKey, .en) + " Valid scopes: "
                         + APITokenIssuer.allScopes.joined(separator: ", ")
                 )
             }

@@ -409,12 +409,11 @@ struct Stock: Sendable {
                     tx,
                     services: services,
                     to: to,
-                    subject: "【Akinai】発注点に達しました: \(sku.code)",
-                    body: """
-                        SKU \(sku.code) の有効在庫が発注点（\(sku.reorderPoint ?? 0)）に達しました。現在の有効在庫: \(available[sku.id!] ?? 0)
-
-                        Available stock of \(sku.code) has fallen to its reorder point.
-                        """
+                    mail: MailTexts.reorderPointReached(
+                        sku: sku.code,
+                        point: sku.reorderPoint ?? 0,
+                        available: available[sku.id!] ?? 0
+                    )
                 )
             }
         }

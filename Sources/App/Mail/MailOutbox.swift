@@ -13,8 +13,7 @@ enum MailOutbox {
         _ tdb: TenantDatabase,
         services: AppServices,
         to: String,
-        subject: String,
-        body: String
+        mail: MailText
     ) async throws {
         try await enqueue(
             // tenancy: outbox rows are stamped with their tenant by hand
@@ -22,8 +21,7 @@ enum MailOutbox {
             services: services,
             tenantID: tdb.tenantID,
             to: to,
-            subject: subject,
-            body: body
+            mail: mail
         )
     }
 
@@ -33,8 +31,7 @@ enum MailOutbox {
         services: AppServices,
         tenantID: UUID?,
         to: String,
-        subject: String,
-        body: String
+        mail: MailText
     ) async throws {
         let now = services.clock()
         let record = OutboxRecord()
@@ -42,8 +39,8 @@ enum MailOutbox {
         record.id = id
         record.tenantID = tenantID
         record.toAddress = to
-        record.subject = subject
-        record.bodySealed = try cipher(services).seal(body, context(id))
+        record.subject = mail.subject
+        record.bodySealed = try cipher(services).seal(mail.body, context(id))
         record.status = "queued"
         record.attempts = 0
         record.createdAt = now

@@ -58,8 +58,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
         if status.code >= 500 {
             request.logger.error("\(request.method) \(request.url.path): \(String(reflecting: error))")
         }
-        let lang = Localization.language(of: request)
-        let message = Localization.text(key, lang)
+        let lang = Localizer.language(of: request)
+        let message = request.text(key)
         if request.wantsJSON {
             var fields = ["code": code, "message": message]
             if let field = (error as? AppError)?.field { fields["field"] = field }
@@ -85,13 +85,13 @@ struct AppErrorMiddleware: AsyncMiddleware {
         if let limited = error as? RateLimited {
             headers.replaceOrAdd(name: .retryAfter, value: String(limited.retryAfter))
         }
-        let title = Localization.text("error.title", lang)
+        let title = request.text("error.title")
         let html = """
             <!doctype html><html lang="\(lang.rawValue)"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width, initial-scale=1">\
             <title>\(status.code) \(title.htmlEscaped)</title><link rel="stylesheet" href="/css/app.css"></head>\
             <body class="error-page"><main class="card"><h1>\(status.code)</h1><p>\(message.htmlEscaped)</p>\
-            <p><a href="/">\(Localization.text("nav.dashboard", lang).htmlEscaped)</a></p></main></body></html>
+            <p><a href="/">\(request.text("nav.dashboard").htmlEscaped)</a></p></main></body></html>
             """
         return Response(status: status, headers: headers, body: .init(string: html))
     }

@@ -11,7 +11,6 @@ struct NavItem: Encodable, Sendable {
 
 /// Everything the layout needs, around a page's own content.
 struct PageContext<Body: Encodable & Sendable>: Encodable, Sendable {
-    let t: [String: String]
     let lang: Language
     let otherLang: Language
     let title: String
@@ -58,33 +57,32 @@ enum Pages {
         notice: String? = nil,
         error: String? = nil
     ) async throws -> Response {
-        let lang = Localization.language(of: request)
-        let table = Localization.table(lang)
-        let templateTable = Localization.templateTable(lang)
+        let lang = Localizer.language(of: request)
+        let strings = request.akinai.strings
+        func text(_ key: String) -> String { strings.text(key, lang) }
         let path = request.url.path
         func isActive(_ href: String) -> Bool { href == "/" ? path == "/" : path.hasPrefix(href) }
         var nav: [NavItem] = []
         var settingsNav: [NavItem] = []
         if let context, context.stage == .active {
             nav = modules.filter { $0.2.map { context.allows($0, .read) } ?? true }
-                .map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
+                .map { NavItem(href: $0.0, label: text($0.1), active: isActive($0.0)) }
             if context.allows(.settings, .read) {
                 nav.append(
-                    NavItem(href: "/settings/users", label: table["nav.settings"] ?? "", active: isActive("/settings"))
+                    NavItem(href: "/settings/users", label: text("nav.settings"), active: isActive("/settings"))
                 )
-                settingsNav = settings.map { NavItem(href: $0.0, label: table[$0.1] ?? $0.1, active: isActive($0.0)) }
+                settingsNav = settings.map { NavItem(href: $0.0, label: text($0.1), active: isActive($0.0)) }
             }
             if context.isOperator {
                 nav.append(
-                    NavItem(href: "/operator/mail", label: table["nav.operator"] ?? "", active: isActive("/operator"))
+                    NavItem(href: "/operator/mail", label: text("nav.operator"), active: isActive("/operator"))
                 )
             }
         }
         let pageContext = PageContext(
-            t: templateTable,
             lang: lang,
             otherLang: lang == .ja ? .en : .ja,
-            title: table[titleKey] ?? titleKey,
+            title: text(titleKey),
             path: path,
             nav: nav,
             settingsNav: settingsNav,
@@ -93,8 +91,8 @@ enum Pages {
             tenantName: context?.tenantName,
             userEmail: context?.userEmail,
             csrf: context?.csrfToken,
-            notice: notice.map { table[$0] ?? $0 },
-            error: error.map { table[$0] ?? $0 },
+            notice: notice.map(text),
+            error: error.map(text),
             page: page
         )
         let response = try await request.view.render(template, pageContext).encodeResponse(for: request)

@@ -15,6 +15,8 @@ public struct AppServices: Sendable {
     public var jobs: JobRegistry
     public var mailer: MailTransport
     public var commonPasswords: CommonPasswords
+    /// The UI text in every language.
+    public var strings: Localizer
     var rateLimits: RateLimits
 
     /// A database view limited to one tenant, on `db`.

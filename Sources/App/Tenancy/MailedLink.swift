@@ -82,8 +82,7 @@ enum MailedLink {
                 tx,
                 services: services,
                 to: user.email,
-                subject: "【Akinai】パスワードが変更されました / Your password was changed",
-                body: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
+                mail: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
             )
         }
         return request.redirect(to: "/login?password_set=1", redirectType: .normal)

@@ -338,8 +338,7 @@ struct SignIn: Sendable {
             tx,
             services: services,
             to: user.email,
-            subject: "【Akinai】ログイン確認コード / Sign-in code",
-            body: MailTexts.emailCode(code: code)
+            mail: MailTexts.emailCode(code: code)
         )
     }
 

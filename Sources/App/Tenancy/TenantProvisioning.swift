@@ -36,7 +36,8 @@ enum TenantProvisioning {
                 isCommon: services.commonPasswords.contains
             )
         } catch {
-            throw ProvisioningError(description: "\(error.field): \(Localization.text("error.\(error.reason)", .en))")
+            let message = services.strings.text("error.\(error.reason)", .en)
+            throw ProvisioningError(description: "\(error.field): \(message)")
         }
         if try await TenantRecord.query(on: db).filter(\.$code == code.rawValue).first() != nil {
             throw ProvisioningError(description: "a tenant with code \(code) already exists")

@@ -18,12 +18,13 @@ final class RunLog: Sendable {
     @Test func aFailingJobIsRetriedWithBackoffThenMarkedDead() async throws {
         let clock = TestClock()
         let attempts = RunLog()
-        var jobs = JobRegistry()
-        jobs.register("test.flaky", maxAttempts: 3) { context in
-            attempts.record("\(context.attempt)")
-            throw AppError(.internalServerError, code: "boom")
+        let jobs: @Sendable (inout AppServices) -> Void = { services in
+            services.jobs.register("test.flaky", maxAttempts: 3) { context in
+                attempts.record("\(context.attempt)")
+                throw AppError(.internalServerError, code: "boom")
+            }
         }
-        try await withApp(clock: clock, jobs: jobs) { app, _ in
+        try await withApp(clock: clock, services: jobs) { app, _ in
             let worker = JobWorker(id: "w1", db: app.db, services: app.akinai, logger: app.logger)
             try await JobQueue.enqueue(on: app.db, kind: "test.flaky", runAt: clock.now, now: clock.now)
             #expect(try await worker.runOnce() == true)
@@ -46,9 +47,10 @@ final class RunLog: Sendable {
     @Test func delayedJobsWaitAndUniqueKeysEnqueueOnce() async throws {
         let clock = TestClock()
         let log = RunLog()
-        var jobs = JobRegistry()
-        jobs.register("test.note") { log.record($0.payload) }
-        try await withApp(clock: clock, jobs: jobs) { app, _ in
+        let jobs: @Sendable (inout AppServices) -> Void = { services in
+            services.jobs.register("test.note") { log.record($0.payload) }
+        }
+        try await withApp(clock: clock, services: jobs) { app, _ in
             let worker = JobWorker(id: "w1", db: app.db, services: app.akinai, logger: app.logger)
             let later = clock.now.addingTimeInterval(60)
             let first = try await JobQueue.enqueue(
@@ -81,9 +83,10 @@ final class RunLog: Sendable {
     @Test func aJobWhoseWorkerDiedRunsAgainAfterItsLease() async throws {
         let clock = TestClock()
         let log = RunLog()
-        var jobs = JobRegistry()
-        jobs.register("test.note") { log.record($0.payload) }
-        try await withApp(clock: clock, jobs: jobs) { app, _ in
+        let jobs: @Sendable (inout AppServices) -> Void = { services in
+            services.jobs.register("test.note") { log.record($0.payload) }
+        }
+        try await withApp(clock: clock, services: jobs) { app, _ in
             try await JobQueue.enqueue(on: app.db, kind: "test.note", payload: "x", runAt: clock.now, now: clock.now)
             // A worker claims the job and dies without settling it.
             let claimed = try await JobQueue.claim(
@@ -136,13 +139,13 @@ final class RunLog: Sendable {
 @Suite struct JobConcurrencyTests {
     @Test func concurrentWorkersOnSeveralInstancesRunEachJobExactlyOnce() async throws {
         let log = RunLog()
-        var jobs = JobRegistry()
-        jobs.register("test.count") { context in
-            try await Task.sleep(for: .milliseconds(2))
-            log.record(context.payload)
+        let jobs: @Sendable (inout AppServices) -> Void = { services in
+            services.jobs.register("test.count") { context in
+                try await Task.sleep(for: .milliseconds(2))
+                log.record(context.payload)
+            }
         }
-        let registry = jobs
-        try await withApp(jobs: registry) { app, env in
+        try await withApp(services: jobs) { app, env in
             let total = 120
             for index in 0..<total {
                 try await JobQueue.enqueue(
@@ -156,11 +159,10 @@ final class RunLog: Sendable {
             // A second instance on the same database.
             let second = try await Application.make(.testing)
             do {
-                try await configure(
-                    second,
-                    config: env.config,
-                    overrides: ServiceOverrides(clock: env.clock.closure, masterKey: env.masterKey, jobs: registry)
-                )
+                try await configure(second, config: env.config) { services in
+                    services.clock = env.clock.closure
+                    jobs(&services)
+                }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (instance, application) in [app, second].enumerated() {
                         for index in 0..<3 {

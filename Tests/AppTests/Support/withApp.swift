@@ -111,10 +111,10 @@ extension Application {
 /// Runs `test` against a freshly configured and migrated Akinai on its own database.
 func withApp(
     clock: TestClock = TestClock(),
-    jobs: JobRegistry? = nil,
     mailer: MailTransport? = nil,
     rateLimits: RateLimits? = nil,
     environment: [String: String] = [:],
+    services adjust: @Sendable (inout AppServices) -> Void = { _ in },
     _ test: (Application, TestEnv) async throws -> Void
 ) async throws {
     let directory = NSTemporaryDirectory() + "akinai-test-" + UUID().uuidString
@@ -131,17 +131,12 @@ func withApp(
     let env = TestEnv(clock: clock, directory: directory, config: config, masterKey: masterKey, mailbox: mailbox)
     let app = try await Application.make(.testing)
     do {
-        try await configure(
-            app,
-            config: config,
-            overrides: ServiceOverrides(
-                clock: clock.closure,
-                masterKey: masterKey,
-                jobs: jobs,
-                mailer: mailer ?? mailbox.transport,
-                rateLimits: rateLimits ?? .generous
-            )
-        )
+        try await configure(app, config: config) { services in
+            services.clock = clock.closure
+            services.mailer = mailer ?? mailbox.transport
+            services.rateLimits = rateLimits ?? .generous
+            adjust(&services)
+        }
         try await test(app, env)
     } catch {
         try? await app.asyncShutdown()

@@ -143,8 +143,7 @@ struct AccountController {
                 tx,
                 services: context.services,
                 to: user.email,
-                subject: "【Akinai】パスワードが変更されました / Your password was changed",
-                body: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
+                mail: MailTexts.passwordChanged(email: user.email, at: now, ip: request.clientIP)
             )
         }
         if context.stage == .changePassword {
@@ -253,8 +252,7 @@ struct AccountController {
             tx,
             services: context.services,
             to: user.email,
-            subject: "【Akinai】2段階認証の設定が変更されました / Your second factor changed",
-            body: MailTexts.secondFactorChanged(
+            mail: MailTexts.secondFactorChanged(
                 email: user.email,
                 method: method,
                 at: context.now,

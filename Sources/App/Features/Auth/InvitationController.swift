@@ -69,8 +69,7 @@ struct InvitationController {
             tx,
             services: services,
             to: email.rawValue,
-            subject: "【Akinai】\(context.tenantName) への招待 / Invitation",
-            body: MailTexts.invitation(
+            mail: MailTexts.invitation(
                 shop: context.tenantName,
                 inviter: context.userEmail,
                 link: services.config.publicBaseURL + "/invitation/" + token,

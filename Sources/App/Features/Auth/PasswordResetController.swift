@@ -114,8 +114,7 @@ struct PasswordResetController {
                 tx,
                 services: services,
                 to: user.email,
-                subject: "【Akinai】パスワード再設定のご案内 / Reset your password",
-                body: MailTexts.passwordReset(link: link, expires: now.addingTimeInterval(Self.lifetime))
+                mail: MailTexts.passwordReset(link: link, expires: now.addingTimeInterval(Self.lifetime))
             )
             try await AuditLog.append(
                 tx,

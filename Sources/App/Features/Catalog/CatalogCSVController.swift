@@ -8,6 +8,31 @@ struct CatalogCSVController {
     struct ImportPage: Encodable, Sendable {
         let report: MasterImport.Report?
         let dryRun: Bool
+        /// The report's errors, each with its reason in the reader's language.
+        let errors: [ShownError]
+
+        init(report: MasterImport.Report?, dryRun: Bool, request: Request) {
+            self.report = report
+            self.dryRun = dryRun
+            errors = (report?.errors ?? []).map { ShownError($0, request: request) }
+        }
+    }
+
+    /// One error of an import report as the page shows it.
+    struct ShownError: Encodable, Sendable {
+        let line: Int
+        let column: String
+        let message: String
+
+        init(_ error: MasterCSV.RowError, request: Request) {
+            line = error.line
+            column = error.column
+            let earlier = "duplicate_of_line_"
+            message =
+                error.reason.hasPrefix(earlier)
+                ? request.text("error.duplicate_of_line") + " " + error.reason.dropFirst(earlier.count)
+                : request.text("error." + error.reason)
+        }
     }
 
     func register(tenant: TenantRoutes, api: TenantRoutes) {
@@ -31,7 +56,7 @@ struct CatalogCSVController {
         try await Pages.render(
             "catalog/import",
             titleKey: "catalog.import_title",
-            page: ImportPage(report: nil, dryRun: true),
+            page: ImportPage(report: nil, dryRun: true, request: request),
             request: request,
             context: context
         )
@@ -66,7 +91,7 @@ struct CatalogCSVController {
         return try await Pages.render(
             "catalog/import",
             titleKey: "catalog.import_title",
-            page: ImportPage(report: report, dryRun: dryRun),
+            page: ImportPage(report: report, dryRun: dryRun, request: request),
             request: request,
             context: context,
             status: report.errors.isEmpty ? .ok : .unprocessableEntity
