@@ -39,10 +39,35 @@ struct Stock: Sendable {
         reference: String = "",
         reason: String = ""
     ) async throws {
+        try await tdb.transaction { tx in
+            try await apply(
+                tx,
+                sku: sku,
+                warehouseID: warehouseID,
+                kind: kind,
+                quantity: quantity,
+                reference: reference,
+                reason: reason
+            )
+            try await afterChange(tx, skuIDs: [sku.id!])
+        }
+    }
+
+    /// The ledger entry and the figures of one movement, inside the caller's transaction; the caller then calls
+    /// `afterChange` once, after every stock row of its transaction is changed.
+    private func apply(
+        _ tx: TenantDatabase,
+        sku: SKURecord,
+        warehouseID: UUID,
+        kind: MovementKind,
+        quantity: Int,
+        reference: String,
+        reason: String
+    ) async throws {
         guard !sku.isSet else { throw StockError.invalidComposition }
         guard quantity != 0 || kind == .stockTake else { throw StockError.invalidQuantity }
         let (onHandDelta, reservedDelta) = kind.deltas(quantity)
-        try await tdb.transaction { tx in
+        do {
             let stamp = now
             // Make sure the row exists, then change it only if the result stays valid.
             try await ensureLevel(tx, sku: sku.id!, warehouse: warehouseID)
@@ -71,7 +96,6 @@ struct Stock: Sendable {
                 reference: reference,
                 reason: reason
             )
-            try await afterChange(tx, skuIDs: [sku.id!])
         }
     }
 
@@ -80,16 +104,22 @@ struct Stock: Sendable {
     func transfer(sku: SKURecord, from: UUID, to: UUID, quantity: Int) async throws {
         guard quantity > 0, from != to else { throw StockError.invalidQuantity }
         try await tdb.transaction { tx in
-            let stock = Stock(tdb: tx, services: services, actor: actor)
             let reference = "transfer \(from.uuidString.prefix(8))→\(to.uuidString.prefix(8))"
-            try await stock.move(
-                sku: sku,
-                warehouseID: from,
-                kind: .transfer,
-                quantity: -quantity,
-                reference: reference
-            )
-            try await stock.move(sku: sku, warehouseID: to, kind: .transfer, quantity: quantity, reference: reference)
+            // The two rows are changed in warehouse-id order, whichever way the goods go, so two opposite transfers
+            // of one SKU wait for each other instead of deadlocking. A source short of stock rolls back both.
+            let legs = [(from, -quantity), (to, quantity)].sorted { $0.0.uuidString < $1.0.uuidString }
+            for (warehouse, signed) in legs {
+                try await apply(
+                    tx,
+                    sku: sku,
+                    warehouseID: warehouse,
+                    kind: .transfer,
+                    quantity: signed,
+                    reference: reference,
+                    reason: ""
+                )
+            }
+            try await afterChange(tx, skuIDs: [sku.id!])
         }
     }
 
@@ -381,10 +411,17 @@ struct Stock: Sendable {
 
     /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
     /// contains them, and send reorder alerts for points crossed.
+    ///
+    /// On PostgreSQL the SKU rows concerned (changed SKUs and their sets) are locked first, in id order, and the
+    /// figures are read after that: two orders changing two components of one set at once then write the set's
+    /// channel stock one after the other, the second from figures that include the first, never both from figures
+    /// that miss the other's change. Every transaction takes its stock-row locks before these, so the two kinds of
+    /// lock are always taken in the same order. On SQLite write transactions run one at a time.
     private func afterChange(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
         let containing = try await tx.query(SetComponentRecord.self).filter(\.$componentSKUID ~~ skuIDs).all().map(
             \.setSKUID
         )
+        try await Self.lockForChannelStock(tx, skuIDs: skuIDs + containing)
         let affected = try await tx.query(SKURecord.self).filter(\.$id ~~ (skuIDs + containing)).all()
         let available = try await available(affected, on: tx)
         let listings = try await tx.query(ChannelListingRecord.self).filter(\.$skuID ~~ affected.map { $0.id! }).all()
@@ -417,6 +454,19 @@ struct Stock: Sendable {
                 )
             }
         }
+    }
+
+    /// Locks SKU rows (PostgreSQL; on SQLite write transactions run one at a time) in id order, before their
+    /// channel stock is computed from figures read after the lock.
+    static func lockForChannelStock(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
+        guard !tx.isSQLite, !skuIDs.isEmpty else { return }
+        let ids = Array(Set(skuIDs)).sorted { $0.uuidString < $1.uuidString }
+        try await tx.sql.run(
+            """
+            SELECT id FROM skus WHERE tenant_id = \(bind: tx.tenantID) AND id IN (\(binds: ids))
+            ORDER BY id FOR NO KEY UPDATE
+            """
+        )
     }
 
     static func encode(_ needs: [(sku: UUID, quantity: Int)]) -> String {

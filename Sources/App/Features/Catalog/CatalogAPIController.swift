@@ -184,12 +184,12 @@ struct CatalogAPIController {
         } catch {
             throw AppError.invalid(error)
         }
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available([
-            sku
-        ])
-        let shown = rule.shown(available: available[sku.id!] ?? 0)
         let now = context.now
         return try await context.db.transaction { tx in
+            // Computed under the SKU's lock, from figures read after it, like every other change of channel stock.
+            try await Stock.lockForChannelStock(tx, skuIDs: [sku.id!])
+            let available = try await Stock(tdb: tx, services: context.services, actor: context.actor).available([sku])
+            let shown = rule.shown(available: available[sku.id!] ?? 0)
             if let clash = try await tx.query(ChannelListingRecord.self).filter(\.$channel == input.channel)
                 .filter(\.$itemCode == input.itemCode).first(), clash.skuID != sku.id
             {
