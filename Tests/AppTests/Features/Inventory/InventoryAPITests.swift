@@ -298,6 +298,35 @@ import Vapor
             #expect(try await stock.rebuild(repair: false).isEmpty)
         }
     }
+
+    /// Transfers of one SKU in both directions at once all go through: none waits for the other for ever (on
+    /// PostgreSQL a deadlock would fail one of them), and the total stays what it was.
+    @Test func oppositeTransfersAtOnceNeitherDeadlockNorLoseStock() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            _ = try await DemoCatalog.seed(tdb, services: app.akinai)
+            let sku = try await app.sku(shop, "MG-001")
+            let stock = app.stock(shop)
+            let main = try await stock.defaultWarehouse()
+            let osaka = try #require(try await tdb.query(WarehouseRecord.self).filter(\.$code == "osaka").first())
+            try await stock.move(sku: sku, warehouseID: main.id!, kind: .receipt, quantity: 100)
+            try await stock.move(sku: sku, warehouseID: osaka.id!, kind: .receipt, quantity: 100)
+            let total = try await stock.figures([sku.id!])[sku.id!]?.onHand
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let (from, to) = index % 2 == 0 ? (main.id!, osaka.id!) : (osaka.id!, main.id!)
+                        try await stock.transfer(sku: sku, from: from, to: to, quantity: 1)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await stock.figures([sku.id!])[sku.id!]?.onHand == total)
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == "transfer").count() == 40)
+            #expect(try await stock.rebuild(repair: false).isEmpty)
+        }
+    }
 }
 
 @Suite struct ListingAPITests {
