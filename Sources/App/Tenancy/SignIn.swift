@@ -129,6 +129,10 @@ struct SignIn: Sendable {
 
     /// The step after `current`: a second factor if the user has one, enrolment if the tenant requires one,
     /// a password change if the password expired or must change, else done.
+    ///
+    /// A user whose factor is e-mailed codes after the admin turned them off proves the code once more and must
+    /// then set up an authenticator: the code is not accepted as a way in any longer, and the password alone never
+    /// reaches enrolment (which would let a password holder choose the second factor).
     func nextStage(
         after current: SessionStage,
         user: UserRecord,
@@ -139,6 +143,7 @@ struct SignIn: Sendable {
         -> SessionStage
     {
         if passwordStep, user.secondFactor != "none" { return .secondFactor }
+        if current == .secondFactor, user.secondFactor == "email", !settings.allowEmailCode { return .enrolSecondFactor }
         // The operator tenant always requires a second factor: its users reach every shop's operations.
         let required = settings.requireTwoFactor || isOperator
         if passwordStep || current == .secondFactor, user.secondFactor == "none", required {

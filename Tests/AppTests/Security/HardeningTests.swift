@@ -342,12 +342,19 @@ import Vapor
             #expect(try await admin.post("/account/two-factor/totp/start").status == .unprocessableEntity)
             #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "totp")
             // Starting a new enrolment with the password leaves the old factor working until it is confirmed.
+            let before = try await app.user(shop, email: shop.adminEmail)?.totpSecretSealed
             try await admin.post("/account/two-factor/totp/start", [("current", shop.adminPassword)])
             #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "totp")
+            // The session can read the pending secret from the page; confirming it asks for the password as well.
+            let pending = try #require(try await admin.get("/account/two-factor").element("totp-uri"))
+            let code = try ExternalTools.pyotpCode(uri: pending, at: clock.now)
+            #expect(try await admin.post("/account/two-factor/totp/confirm", [("code", code)]).status == .unprocessableEntity)
+            #expect(try await app.user(shop, email: shop.adminEmail)?.totpSecretSealed == before, "still the old one")
             try await admin.post("/account/two-factor/email", [("current", shop.adminPassword)])
             #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "email")
             try await app.runJobs()
-            #expect(env.mailbox.all.contains { $0.to == shop.adminEmail && $0.subject.contains("2段階認証") })
+            // One notice for the first authenticator, one for the switch to e-mailed codes.
+            #expect(env.mailbox.all.filter { $0.to == shop.adminEmail && $0.subject.contains("2段階認証") }.count == 2)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             #expect(
                 try await tdb.query(AuditEventRecord.self).filter(\.$action == "user.two_factor_enable").count() == 2

@@ -239,7 +239,8 @@ struct AccountController {
         )
     }
 
-    /// Mails the user that their second factor changed, so a change they did not make does not go unnoticed.
+    /// Mails the user that their second factor changed, first enrolment included, so a change they did not make
+    /// does not go unnoticed.
     private func noticeFactorChange(
         _ tx: TenantDatabase,
         _ context: TenantContext,
@@ -264,6 +265,9 @@ struct AccountController {
     @Sendable func confirmTOTP(_ request: Request, _ context: TenantContext) async throws -> Response {
         guard let user = try await context.db.find(UserRecord.self, context.userID), let sealed = user.totpPendingSealed
         else { throw AppError.conflict("conflict") }
+        // The pending secret is shown on the page to whoever holds the session, so confirming it asks for the
+        // password too: a session alone can neither start nor finish replacing the factor.
+        if let refused = try await refuseWithoutPassword(request, context, user: user) { return refused }
         let code = try request.content.decode(LoginController.CodeForm.self).code ?? ""
         let cipher = try await context.services.keyStore.cipher(context.db)
         guard let secret = Base32.decode(try cipher.open(sealed, user.totpContext)),
@@ -280,13 +284,12 @@ struct AccountController {
         let codes = RecoveryCodes.generate()
         let services = context.services
         try await context.db.transaction { tx in
-            let replacing = user.secondFactor != "none"
             user.secondFactor = "totp"
             user.totpSecretSealed = sealed
             user.totpPendingSealed = nil
             user.totpLastStep = step
             try await tx.update(user)
-            if replacing { try await noticeFactorChange(tx, context, user: user, method: "totp") }
+            try await noticeFactorChange(tx, context, user: user, method: "totp")
             try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
             for code in codes {
                 let hash = SecretHash.of(
@@ -312,13 +315,12 @@ struct AccountController {
         guard try await context.db.securitySettings().allowEmailCode else { throw AppError.forbidden }
         if let refused = try await refuseWithoutPassword(request, context, user: user) { return refused }
         try await context.db.transaction { tx in
-            let replacing = user.secondFactor != "none"
             user.secondFactor = "email"
             user.totpSecretSealed = nil
             user.totpPendingSealed = nil
             user.totpLastStep = nil
             try await tx.update(user)
-            if replacing { try await noticeFactorChange(tx, context, user: user, method: "email") }
+            try await noticeFactorChange(tx, context, user: user, method: "email")
             try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
             try await context.audit(
                 tx,

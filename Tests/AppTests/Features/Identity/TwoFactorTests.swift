@@ -39,7 +39,7 @@ func enrolTOTP(
     #expect(page.element("totp-secret")?.isEmpty == false, "the secret is shown as text")
     let confirmed = try await browser.post(
         "/account/two-factor/totp/confirm",
-        [("code", try ExternalTools.pyotpCode(uri: uri, at: clock.now))]
+        [("code", try ExternalTools.pyotpCode(uri: uri, at: clock.now)), ("current", password)]
     )
     let codes = confirmed.recoveryCodes
     #expect(codes.count == 10)
@@ -182,6 +182,43 @@ func enrolTOTP(
             let locked = try await guesser.post("/login/second-factor", [("code", "000000")])
             #expect(locked.location == "/login")
             #expect(try await app.user(shop, email: shop.adminEmail)?.lockout.isLocked(at: clock.now) == true)
+        }
+    }
+
+    /// After the admin turns e-mailed codes off, a user who signs in with one must set up an authenticator before
+    /// anything else; the password alone never reaches that step.
+    @Test func turningEmailedCodesOffMakesTheirUsersEnrolAnAuthenticator() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { app, env in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeUser(in: shop, email: "staff@shop-a.example", role: .staff, grants: [.orders: .read])
+            let staff = Browser(app)
+            let password = "another long password 1"
+            try await staff.signIn(tenant: shop.code, email: "staff@shop-a.example", password: password)
+            try await staff.post("/account/two-factor/email", [("current", password)])
+            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == "email")
+
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            let saved = try await admin.post(
+                "/settings/security",
+                SecuritySettingsTests.form(SecuritySettings(), change: { $0.allowEmailCode = false })
+            )
+            #expect(saved.location == "/settings/security?saved=1")
+
+            let again = Browser(app)
+            let step = try await again.signIn(tenant: shop.code, email: "staff@shop-a.example", password: password)
+            #expect(step.location == "/login/second-factor", "the password alone goes no further")
+            #expect(try await again.get("/account/two-factor").status != .ok)
+            try await app.runJobs()
+            let body = try #require(env.mailbox.last(to: "staff@shop-a.example")?.body)
+            let code = String(body[try #require(body.range(of: "[0-9]{6}", options: .regularExpression))])
+            #expect(try await again.post("/login/second-factor", [("code", code)]).location == "/account/two-factor")
+            #expect(try await again.get("/orders").location == "/account/two-factor", "nothing else until enrolled")
+            #expect(try await again.post("/account/two-factor/email").status == .forbidden)
+            _ = try await enrolTOTP(again, clock: clock, password: password)
+            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == "totp")
+            #expect(try await again.get("/orders").status == .ok)
         }
     }
 }
