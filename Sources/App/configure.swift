@@ -48,7 +48,8 @@ public func configure(
                 url: url,
                 maxConnectionsPerEventLoop: config.postgresPoolSize,
                 connectionPoolTimeout: .seconds(60),
-                sqlLogLevel: .debug
+                // Statements carry password hashes, sealed secrets and token digests: only at trace, never at debug.
+                sqlLogLevel: .trace
             ),
             as: .psql
         )
@@ -70,6 +71,7 @@ public func configure(
         config: config,
         clock: { Date() },
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
+        passwordWork: PasswordWork(),
         keyStore: try KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger),
         transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous),
         jobs: jobs,
@@ -81,6 +83,7 @@ public func configure(
     )
     try adjust(&services)
     app.akinai = services
+    app.lifecycle.use(PasswordWorkLifecycle(work: services.passwordWork))
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))

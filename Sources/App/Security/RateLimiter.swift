@@ -72,7 +72,8 @@ struct RateLimits: Sendable, Equatable {
     var signInPerAccount = RateLimiter.Rule(name: "sign-in-account", limit: 20, window: 600)
     /// Sign-in attempts per shop: bounds a guessing attack spread over many addresses and accounts.
     var signInPerTenant = RateLimiter.Rule(name: "sign-in-tenant", limit: 600, window: 600)
-    /// Second-factor codes, code resends and re-entered passwords, per address and per account.
+    /// Second-factor codes, code resends, re-entered passwords and new passwords set through a mailed link, per
+    /// address and per account.
     var secondFactor = RateLimiter.Rule(name: "second-factor", limit: 15, window: 600)
     /// Reset requests per client address.
     var passwordReset = RateLimiter.Rule(name: "password-reset", limit: 10, window: 3600)

@@ -41,12 +41,14 @@ struct AppErrorMiddleware: AsyncMiddleware {
         case let limited as RateLimited:
             (status, code, key) = (.tooManyRequests, "too_many_requests", "error.too_many_requests")
             _ = limited
+        case is Busy:
+            (status, code, key) = (.serviceUnavailable, "busy", "error.busy")
         case is DecodingError:
             (status, code, key) = (.badRequest, "bad_request", "error.bad_request")
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two requests racing to create the same thing, or input the checks above the database missed: the
             // database refused it, so nothing changed. Logged, since a check may be missing.
-            request.logger.warning("\(request.method) \(request.url.path): constraint: \(String(reflecting: error))")
+            request.logger.warning("\(request.method) \(Self.loggable(request.url.path)): constraint: \(String(reflecting: error))")
             (status, code, key) = (.conflict, "conflict", "error.conflict")
         case let postgres as PSQLError where postgres.serverInfo?[.sqlState]?.hasPrefix("22") == true:
             // PostgreSQL's data exceptions (a NUL character in text, a number out of its column's range) come from
@@ -55,8 +57,10 @@ struct AppErrorMiddleware: AsyncMiddleware {
         default:
             (status, code, key) = (.internalServerError, "internal_error", "error.internal_error")
         }
-        if status.code >= 500 {
-            request.logger.error("\(request.method) \(request.url.path): \(String(reflecting: error))")
+        if error is Busy {
+            request.logger.warning("\(request.method) \(request.url.path): busy, answered 503")
+        } else if status.code >= 500 {
+            request.logger.error("\(request.method) \(Self.loggable(request.url.path)): \(String(reflecting: error))")
         }
         let lang = Localizer.language(of: request)
         let message = request.text(key)
@@ -68,7 +72,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
             if status == .unauthorized {
                 response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"akinai\"")
             }
-            if status == .tooManyRequests, let retry = (error as? RateLimited)?.retryAfter {
+            if let retry = Self.retryAfter(error) {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(retry))
             }
             return response
@@ -82,8 +86,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         var headers = HTTPHeaders()
         headers.contentType = .html
-        if let limited = error as? RateLimited {
-            headers.replaceOrAdd(name: .retryAfter, value: String(limited.retryAfter))
+        if let retry = Self.retryAfter(error) {
+            headers.replaceOrAdd(name: .retryAfter, value: String(retry))
         }
         let title = request.text("error.title")
         let html = """
@@ -94,6 +98,20 @@ struct AppErrorMiddleware: AsyncMiddleware {
             <p><a href="/">\(request.text("nav.dashboard").htmlEscaped)</a></p></main></body></html>
             """
         return Response(status: status, headers: headers, body: .init(string: html))
+    }
+
+    /// A path fit for the log: the tokens of mailed links (`/password-reset/<token>`, `/invitation/<token>`) are
+    /// secrets and stay out of it.
+    static func loggable(_ path: String) -> String {
+        for prefix in ["/password-reset/", "/invitation/"] where path.hasPrefix(prefix) && path.count > prefix.count {
+            return prefix + "…"
+        }
+        return path
+    }
+
+    /// Seconds after which a refused request may be tried again, for errors that say.
+    static func retryAfter(_ error: any Error) -> Int? {
+        (error as? RateLimited)?.retryAfter ?? (error as? Busy)?.retryAfter
     }
 
     static func code(for status: HTTPResponseStatus) -> String {

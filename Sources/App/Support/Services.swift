@@ -10,6 +10,8 @@ public struct AppServices: Sendable {
     /// The current time. Tests move it instead of sleeping.
     public var clock: @Sendable () -> Date
     public var passwordHasher: ScryptHasher
+    /// Where password hashes run: threads of their own, a bounded queue.
+    var passwordWork: PasswordWork
     public var keyStore: KeyStore
     public var transactor: Transactor
     public var jobs: JobRegistry

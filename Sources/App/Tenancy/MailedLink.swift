@@ -43,6 +43,10 @@ enum MailedLink {
         guard PreSessionCSRF.isValid(form._csrf, for: request) else {
             return try await fail(.forbidden, "error.csrf_failed")
         }
+        // Each try of a new password costs up to 24 hashes (the password history): counted per address and per
+        // account, like re-entered passwords.
+        try await request.countAttempt(request.akinai.rateLimits.secondFactor)
+        try await request.countAttempt(request.akinai.rateLimits.secondFactor, .account(user.id!.uuidString))
         let password = form.password ?? ""
         guard password == form.confirm else { return try await fail(.unprocessableEntity, "error.password_mismatch") }
         let services = request.akinai
@@ -65,8 +69,8 @@ enum MailedLink {
                 throw AppError(.notFound, code: "link_invalid")
             }
             PasswordRules.apply(hash, to: user, settings: settings, now: now)
-            if user.status == "invited" { user.status = "active" }
             try await tx.update(user)
+            try await tx.activateInvitedUser(user.id!)
             // A new password ends every session and makes every other reset link of the user worthless.
             try await tx.query(SessionRecord.self).filter(\.$userID == user.id!).delete()
             try await tx.revokeUserTokens(userID: user.id!, purpose: .passwordReset, now: now)

@@ -24,9 +24,9 @@ enum PasswordRules {
             return error
         }
         if let user, settings.passwordHistory > 0 {
-            let hasher = services.passwordHasher
             let earlier = [user.passwordHash] + user.previousHashes.prefix(settings.passwordHistory - 1)
-            for stored in earlier where (try? hasher.verify(password, against: stored)) == true {
+            for stored in earlier
+            where try await services.passwordWork.verify(password, against: stored, with: services.passwordHasher) {
                 return FieldError(field: "password", reason: "password_reused")
             }
         }

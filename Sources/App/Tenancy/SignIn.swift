@@ -14,8 +14,9 @@ struct SignIn: Sendable {
     /// What per-shop and per-account rate limits count a typed tenant code and e-mail by: case and surrounding
     /// spaces do not make a new account.
     static func accountKey(tenant: String?, email: String?) -> (tenant: String, key: String) {
-        let tenant = (tenant ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        // The same trimming as EmailAddress, so a line break or other space around the address is no new account.
+        let tenant = (tenant ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = (email ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         return (tenant, tenant + "\n" + email)
     }
 
@@ -323,8 +324,12 @@ struct SignIn: Sendable {
     }
 
     /// Mails a fresh six-digit sign-in code, valid 10 minutes; earlier unused codes stop working.
+    ///
+    /// The user's row is locked first (PostgreSQL): of two resends at once, the second revokes the first's code,
+    /// so never two codes work at the same time.
     func sendEmailCode(_ tx: TenantDatabase, user: UserRecord) async throws {
         let now = services.clock()
+        try await tx.lockUserRow(user.id!)
         try await tx.query(UserTokenRecord.self).filter(\.$userID == user.id!)
             .filter(\.$purpose == UserTokenRecord.Purpose.emailCode.rawValue).filter(\.$usedAt == nil)
             .set(\.$usedAt, to: now).update()
@@ -374,15 +379,11 @@ struct SignIn: Sendable {
     }
 
     func hash(_ password: String) async throws -> String {
-        let hasher = services.passwordHasher
-        return try await request.application.threadPool.runIfActive { try hasher.hash(password) }
+        try await services.passwordWork.hash(password, with: services.passwordHasher)
     }
 
     func verify(password: String, stored: String) async throws -> Bool {
-        let hasher = services.passwordHasher
-        return try await request.application.threadPool.runIfActive {
-            (try? hasher.verify(password, against: stored)) ?? false
-        }
+        try await services.passwordWork.verify(password, against: stored, with: services.passwordHasher)
     }
 
     private static let dummies = Mutex<[Int: String]>([:])

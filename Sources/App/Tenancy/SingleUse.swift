@@ -46,6 +46,36 @@ extension TenantDatabase {
         )
     }
 
+    /// Makes every unused mailed link and code of the user unusable, whatever its purpose (the user was disabled
+    /// or removed).
+    func revokeAllUserTokens(userID: UUID, now: Date) async throws {
+        try await sql.run(
+            """
+            UPDATE user_tokens SET used_at = \(bind: now)
+            WHERE tenant_id = \(bind: tenantID) AND user_id = \(bind: userID) AND used_at IS NULL
+            """
+        )
+    }
+
+    /// On PostgreSQL, locks the user's row until the transaction ends, so that work which replaces something of
+    /// the user's (a fresh e-mailed code) runs one at a time per user; on SQLite the single writer already does.
+    func lockUserRow(_ userID: UUID) async throws {
+        guard !isSQLite else { return }
+        try await sql.run(
+            "SELECT id FROM users WHERE tenant_id = \(bind: tenantID) AND id = \(bind: userID) FOR NO KEY UPDATE"
+        )
+    }
+
+    /// Turns an invited user active, only if still invited: an admin who disabled the user meanwhile wins.
+    func activateInvitedUser(_ userID: UUID) async throws {
+        try await sql.run(
+            """
+            UPDATE users SET status = 'active'
+            WHERE tenant_id = \(bind: tenantID) AND id = \(bind: userID) AND status = 'invited'
+            """
+        )
+    }
+
     /// Uses up one of the user's recovery codes.
     func consumeRecoveryCode(userID: UUID, codeHash: String, now: Date) async throws -> Bool {
         try await !sql.all(

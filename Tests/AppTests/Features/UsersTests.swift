@@ -143,4 +143,40 @@ import Vapor
             #expect(try await app.user(shop, email: shop.adminEmail)?.role == "staff")
         }
     }
+
+    /// Twenty admins each disable the next one, all at once: the shop keeps an active admin.
+    @Test func adminsDisablingEachOtherAtOnceLeaveTheShopAnAdmin() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            var admins = [try #require(try await app.user(shop, email: shop.adminEmail))]
+            var browsers = [Browser(app)]
+            try await browsers[0].signIn(shop)
+            for index in 1..<20 {
+                let user = try await app.makeUser(in: shop, email: "admin\(index)@shop-a.example", role: .admin)
+                let browser = Browser(app)
+                try await browser.signIn(tenant: shop.code, email: user.email, password: "another long password 1")
+                admins.append(user)
+                browsers.append(browser)
+            }
+            // Every form first, so the twenty requests that change something go out together.
+            var tokens: [String] = []
+            for browser in browsers { tokens.append(try #require(try await browser.get("/settings/users").hidden("_csrf"))) }
+            let outcomes = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 0..<20 {
+                    let (browser, target, csrf) = (browsers[index], admins[(index + 1) % 20], tokens[index])
+                    group.addTask {
+                        try await browser.post("/settings/users/\(target.id!.uuidString)/disable", csrf: csrf).location
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let active = try await tdb.query(UserRecord.self).filter(\.$role == "admin").filter(\.$status == "active")
+                .count()
+            #expect(active >= 1, "the shop keeps an active admin")
+            let disabled = try await tdb.query(UserRecord.self).filter(\.$status == "disabled").count()
+            #expect(outcomes.filter { $0 == "/settings/users?notice=updated" }.count == disabled)
+            #expect(disabled + active == 20)
+        }
+    }
 }

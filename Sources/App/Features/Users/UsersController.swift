@@ -1,5 +1,6 @@
 import Domain
 import FluentKit
+import SQLKit
 import Vapor
 
 /// The tenant admin's user management: add, change role, disable, enable, remove.
@@ -153,10 +154,10 @@ struct UsersController {
         guard let role = Role(rawValue: try request.content.decode(RoleForm.self).role ?? "") else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.role_invalid")
         }
-        try await guardNotSelfOrLastAdmin(user, context)
         let old = user.role
-        user.role = role.rawValue
         try await context.db.transaction { tx in
+            try await guardNotSelfOrLastAdmin(user, context, tx)
+            user.role = role.rawValue
             try await tx.update(user)
             try await context.audit(
                 tx,
@@ -171,9 +172,9 @@ struct UsersController {
 
     func setStatus(_ request: Request, _ context: TenantContext, active: Bool) async throws -> Response {
         let user = try await context.find(UserRecord.self, parameter: "userID", in: request)
-        if !active { try await guardNotSelfOrLastAdmin(user, context) }
-        user.status = active ? "active" : "disabled"
         try await context.db.transaction { tx in
+            if !active { try await guardNotSelfOrLastAdmin(user, context, tx) }
+            user.status = active ? "active" : "disabled"
             try await tx.update(user)
             if !active { try await endAccess(of: user, tx, now: context.now) }
             try await context.audit(
@@ -189,8 +190,8 @@ struct UsersController {
 
     @Sendable func remove(_ request: Request, _ context: TenantContext) async throws -> Response {
         let user = try await context.find(UserRecord.self, parameter: "userID", in: request)
-        try await guardNotSelfOrLastAdmin(user, context)
         try await context.db.transaction { tx in
+            try await guardNotSelfOrLastAdmin(user, context, tx)
             try await endAccess(of: user, tx, now: context.now)
             try await tx.delete(user)
             try await context.audit(
@@ -204,20 +205,29 @@ struct UsersController {
         return request.redirect(to: "/settings/users?notice=removed", redirectType: .normal)
     }
 
-    /// Ends every session and revokes every API token of `user`, at once.
+    /// Ends every session and revokes every API token, mailed link and code of `user`, at once.
     private func endAccess(of user: UserRecord, _ tx: TenantDatabase, now: Date) async throws {
         try await tx.query(SessionRecord.self).filter(\.$userID == user.id!).delete()
+        try await tx.revokeAllUserTokens(userID: user.id!, now: now)
         try await tx.query(APITokenRecord.self).filter(\.$userID == user.id!).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
     }
 
-    /// An admin cannot lock themselves out, and the tenant always keeps an active admin.
-    private func guardNotSelfOrLastAdmin(_ user: UserRecord, _ context: TenantContext) async throws {
+    /// An admin cannot lock themselves out, and the tenant always keeps an active admin. Checked inside the
+    /// change's transaction with the active admins' rows locked (PostgreSQL; on SQLite the single writer), so two
+    /// admins demoting each other at once cannot both pass the count and leave the shop without one: the second
+    /// waits, and then no longer counts the first.
+    private func guardNotSelfOrLastAdmin(_ user: UserRecord, _ context: TenantContext, _ tx: TenantDatabase)
+        async throws
+    {
         if user.id == context.userID { throw AppError.conflict("cannot_change_self") }
-        if user.role == Role.admin.rawValue, user.isActive {
-            let admins = try await context.db.query(UserRecord.self).filter(\.$role == Role.admin.rawValue)
-                .filter(\.$status == "active").count()
-            if admins <= 1 { throw AppError.conflict("last_admin") }
-        }
+        let lock: SQLQueryString = tx.isSQLite ? "" : "ORDER BY id FOR NO KEY UPDATE"
+        let admins = try await tx.sql.all(
+            """
+            SELECT id FROM users WHERE tenant_id = \(bind: tx.tenantID) AND role = \(bind: Role.admin.rawValue)
+              AND status = 'active' \(lock)
+            """
+        ).map { try $0.decode(column: "id", as: UUID.self) }
+        if admins.contains(user.id!), admins.count <= 1 { throw AppError.conflict("last_admin") }
     }
 }
