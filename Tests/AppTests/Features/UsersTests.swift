@@ -144,6 +144,35 @@ import Vapor
         }
     }
 
+    /// A disabled user's invitation (and any reset link or code) stops working at once, and a link used after
+    /// all never turns the user active again.
+    @Test func disablingAUserVoidsTheirInvitation() async throws {
+        try await withApp { app, env in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            try await admin.post("/settings/users", [("email", "new@shop-a.example"), ("name", "新井 一郎"), ("role", "viewer")])
+            try await app.runJobs()
+            let link = try #require(env.mailbox.link(to: "new@shop-a.example"))
+            let invitee = Browser(app)
+            let form = try await invitee.get(link)
+            #expect(form.status == .ok)
+            let user = try #require(try await app.user(shop, email: "new@shop-a.example"))
+            #expect(try await admin.post("/settings/users/\(user.id!.uuidString)/disable").location != nil)
+            let late = try await invitee.post(
+                link,
+                [("password", "my own secret phrase"), ("confirm", "my own secret phrase")],
+                csrf: form.hidden("_csrf")
+            )
+            #expect(late.status == .notFound)
+            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == "disabled")
+            // Even a link that was still open when the user was disabled activates nobody.
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            try await tdb.activateInvitedUser(user.id!)
+            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == "disabled")
+        }
+    }
+
     /// Twenty admins each disable the next one, all at once: the shop keeps an active admin.
     @Test func adminsDisablingEachOtherAtOnceLeaveTheShopAnAdmin() async throws {
         try await withApp { app, _ in

@@ -185,6 +185,29 @@ func enrolTOTP(
         }
     }
 
+    /// Twenty resends at once leave one code that works, not several.
+    @Test func concurrentResendsLeaveOneWorkingCode() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            try await admin.post("/account/two-factor/email", [("current", shop.adminPassword)])
+            let browser = Browser(app)
+            #expect(try await browser.signIn(shop).location == "/login/second-factor")
+            let csrf = try #require(try await browser.get("/login/second-factor").hidden("_csrf"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { _ = try await browser.post("/login/second-factor/resend", csrf: csrf) }
+                }
+                try await group.waitForAll()
+            }
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let open = try await tdb.query(UserTokenRecord.self).filter(\.$purpose == "email_code")
+                .filter(\.$usedAt == nil).count()
+            #expect(open == 1)
+        }
+    }
+
     /// After the admin turns e-mailed codes off, a user who signs in with one must set up an authenticator before
     /// anything else; the password alone never reaches that step.
     @Test func turningEmailedCodesOffMakesTheirUsersEnrolAnAuthenticator() async throws {
