@@ -255,6 +255,7 @@ extension StockError {
         case .invalidComposition:
             AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.component_invalid")
         case .notReserved: AppError(.conflict, code: "conflict", messageKey: "error.not_reserved")
+        case .referenceReused: AppError(.conflict, code: "reference_reused", messageKey: "error.reference_reused")
         }
     }
 }

@@ -127,13 +127,18 @@ struct MasterImport: Sendable {
                 if try await tx.query(CatalogImportRecord.self).filter(\.$status == "applying").first() != nil {
                     throw AppError(.conflict, code: "conflict", messageKey: "error.import_in_progress")
                 }
-                guard let staged = try await tx.find(CatalogImportRecord.self, importID) else { return }
-                staged.status = "applying"
-                staged.rows = counts.rows
-                staged.created = counts.created
-                staged.updated = counts.updated
-                staged.steps = max(1, 2 * batches)
-                try await tx.update(staged)
+                // From staging to applying in one conditional UPDATE: an import the hourly purge took as abandoned
+                // meanwhile (its staged rows gone or going) is never applied.
+                let switched = try await tx.sql.all(
+                    """
+                    UPDATE catalog_imports SET status = 'applying', rows = \(bind: counts.rows),
+                        created = \(bind: counts.created), updated = \(bind: counts.updated),
+                        steps = \(bind: max(1, 2 * batches))
+                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: importID) AND status = 'staging'
+                    RETURNING id
+                    """
+                )
+                guard !switched.isEmpty else { throw AppError(.conflict, code: "conflict", messageKey: "error.conflict") }
                 // Should this process stop half-way, the job finishes the import (it waits out the apply below).
                 try await tx.enqueueJob(
                     kind: Self.jobKind,
@@ -380,15 +385,20 @@ struct MasterImport: Sendable {
         return try rows.first?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// Ends an import that applies nothing: its staged rows go, its record stays with the outcome.
+    /// Ends an import that applies nothing: its record takes the outcome, then its staged rows go. Only an import
+    /// still staging ends so (one conditional UPDATE): one that began applying meanwhile keeps its rows.
     func discard(_ importID: UUID, status: String) async throws {
-        try await tdb.query(ImportComponentRecord.self).filter(\.$importID == importID).delete()
-        try await tdb.query(ImportRowRecord.self).filter(\.$importID == importID).delete()
         try await tdb.transaction { tx in
-            guard let record = try await tx.find(CatalogImportRecord.self, importID) else { return }
-            record.status = status
-            record.finishedAt = services.clock()
-            try await tx.update(record)
+            let ended = try await tx.sql.all(
+                """
+                UPDATE catalog_imports SET status = \(bind: status), finished_at = \(bind: services.clock())
+                WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: importID) AND status = 'staging'
+                RETURNING id
+                """
+            )
+            guard !ended.isEmpty else { return }
+            try await tx.query(ImportComponentRecord.self).filter(\.$importID == importID).delete()
+            try await tx.query(ImportRowRecord.self).filter(\.$importID == importID).delete()
         }
     }
 

@@ -203,6 +203,13 @@ struct Stock: Sendable {
                 guard
                     let existing = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first()
                 else { throw StockError.notReserved }
+                // A retry gets the reservation it made; the same reference for another order is refused.
+                func key(_ lines: [(sku: UUID, quantity: Int)]) -> [String] {
+                    lines.map { "\($0.sku) \($0.quantity)" }.sorted()
+                }
+                guard key(try Self.decode(existing.lines)) == key(needs), existing.warehouseID == warehouse else {
+                    throw StockError.referenceReused
+                }
                 return existing
             }
             for need in needs {

@@ -9,6 +9,8 @@ public enum StockError: Error, Equatable, Sendable {
     case invalidComposition
     /// Releasing or committing more than is reserved.
     case notReserved
+    /// A reservation's reference used again for other lines: a retry must send the same order.
+    case referenceReused
 }
 
 /// The bounds of quantities that come from outside (API, forms, CSV, mall orders).

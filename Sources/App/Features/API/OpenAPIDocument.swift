@@ -125,7 +125,7 @@ enum OpenAPIDocument {
                     "reference": { "type": "string", "minLength": 1, "maxLength": 100 },
                     "lines": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "object", "required": ["sku", "quantity"], "properties": { "sku": { "type": "string" }, "quantity": { "type": "integer", "minimum": 1, "maximum": 1000000 } } } }
                   } } } } },
-                "responses": { "201": { "description": "Reserved (or the reservation this reference already made)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "description": "Not enough stock (code insufficient_stock)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
+                "responses": { "201": { "description": "Reserved (or the reservation this reference already made)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "description": "Not enough stock (code insufficient_stock), or the reference already reserved other lines (code reference_reused)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
               }
             },
             "/api/v1/reservations/{reference}/release": {

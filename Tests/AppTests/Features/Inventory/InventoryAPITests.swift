@@ -75,9 +75,16 @@ import Vapor
             let again = try await post(
                 api,
                 "/api/v1/reservations",
+                #"{"reference": "R-1001", "lines": [{"sku": "TS-001-RED-L", "quantity": 2}, {"sku": "TS-001-SET", "quantity": 3}]}"#
+            )
+            #expect(again.status == .created, "idempotent per reference: a retry gets the one reservation")
+            let other = try await post(
+                api,
+                "/api/v1/reservations",
                 #"{"reference": "R-1001", "lines": [{"sku": "TS-001-SET", "quantity": 3}]}"#
             )
-            #expect(again.status == .created, "idempotent per reference")
+            #expect(other.status == .conflict, "the same reference for other lines is refused")
+            #expect(other.body.contains("reference_reused"))
             let stock = try await api.get("/api/v1/stock/\(red.id!.uuidString)")
             #expect(
                 stock.body.contains("\"onHand\":10") && stock.body.contains("\"reserved\":5")
