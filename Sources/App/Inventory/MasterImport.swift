@@ -138,7 +138,9 @@ struct MasterImport: Sendable {
                     RETURNING id
                     """
                 )
-                guard !switched.isEmpty else { throw AppError(.conflict, code: "conflict", messageKey: "error.conflict") }
+                guard !switched.isEmpty else {
+                    throw AppError(.conflict, code: "conflict", messageKey: "error.conflict")
+                }
                 // Should this process stop half-way, the job finishes the import (it waits out the apply below).
                 try await tx.enqueueJob(
                     kind: Self.jobKind,

@@ -428,7 +428,7 @@ struct Stock: Sendable {
         let containing = try await tx.query(SetComponentRecord.self).filter(\.$componentSKUID ~~ skuIDs).all().map(
             \.setSKUID
         )
-        try await Self.lockForChannelStock(tx, skuIDs: skuIDs + containing)
+        try await tx.lockSKURows(skuIDs + containing)
         let affected = try await tx.query(SKURecord.self).filter(\.$id ~~ (skuIDs + containing)).all()
         let available = try await available(affected, on: tx)
         let listings = try await tx.query(ChannelListingRecord.self).filter(\.$skuID ~~ affected.map { $0.id! }).all()
@@ -461,19 +461,6 @@ struct Stock: Sendable {
                 )
             }
         }
-    }
-
-    /// Locks SKU rows (PostgreSQL; on SQLite write transactions run one at a time) in id order, before their
-    /// channel stock is computed from figures read after the lock.
-    static func lockForChannelStock(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
-        guard !tx.isSQLite, !skuIDs.isEmpty else { return }
-        let ids = Array(Set(skuIDs)).sorted { $0.uuidString < $1.uuidString }
-        try await tx.sql.run(
-            """
-            SELECT id FROM skus WHERE tenant_id = \(bind: tx.tenantID) AND id IN (\(binds: ids))
-            ORDER BY id FOR NO KEY UPDATE
-            """
-        )
     }
 
     static func encode(_ needs: [(sku: UUID, quantity: Int)]) -> String {

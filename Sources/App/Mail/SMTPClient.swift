@@ -79,15 +79,18 @@ struct SMTPClient: Sendable {
             try await session.command("STARTTLS", expect: [220])
             let channel = session.channel
             // Anything the server sent after its 220 arrived in clear text and could have been injected by a
-            // man in the middle (CVE-2011-0411 style): refuse rather than read it as if it came over TLS.
-            guard try await channel.eventLoop.submit({ session.handler.discardBuffered() }).get() == 0 else {
-                throw SMTPError(description: "the SMTP server sent data after STARTTLS before the TLS handshake")
-            }
+            // man in the middle (CVE-2011-0411 style): refuse rather than read it as if it came over TLS. The check
+            // and the TLS handler go in in one turn of the event loop, so nothing can arrive between them.
             let host: String? = configuration.hostIsIPAddress ? nil : configuration.host
-            try await channel.eventLoop.submit {
+            let injected = try await channel.eventLoop.submit {
+                guard session.handler.discardBuffered() == 0 else { return true }
                 let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                return false
             }.get()
+            guard !injected else {
+                throw SMTPError(description: "the SMTP server sent data after STARTTLS before the TLS handshake")
+            }
             secure = true
             extensions = try await session.command("EHLO \(configuration.heloName)", expect: [250]).lines
         }
@@ -112,8 +115,14 @@ struct SMTPClient: Sendable {
                 try await session.command(Data(password.utf8).base64EncodedString(), expect: [235], redact: true)
             }
         }
-        try await session.command("MAIL FROM:<\(Self.address(mail.from))>", expect: [250])
-        try await session.command("RCPT TO:<\(Self.address(mail.to))>", expect: [250, 251])
+        let (from, to) = (Self.address(mail.from), Self.address(mail.to))
+        // Every address is a checked EmailAddress already; this keeps a line break out of the envelope whatever a
+        // later caller passes.
+        guard ![from, to].contains(where: Self.breaksEnvelope) else {
+            throw SMTPError(description: "refusing an envelope address with a control character or angle bracket")
+        }
+        try await session.command("MAIL FROM:<\(from)>", expect: [250])
+        try await session.command("RCPT TO:<\(to)>", expect: [250, 251])
         try await session.command("DATA", expect: [354])
         // Dot-stuffing (RFC 5321 §4.5.2): a line starting with "." gets another.
         let data = mail.rendered(date: date, messageID: messageID).split(
@@ -123,6 +132,14 @@ struct SMTPClient: Sendable {
         .map { $0.hasPrefix(".") ? "." + $0 : String($0) }.joined(separator: "\r\n")
         try await session.write(data + "\r\n.\r\n")
         try await session.expect([250])
+    }
+
+    /// Whether `address` holds something that would end or bend an SMTP command line.
+    static func breaksEnvelope(_ address: String) -> Bool {
+        address.isEmpty
+            || address.unicodeScalars.contains {
+                $0.value < 0x20 || $0.value == 0x7F || "<>".unicodeScalars.contains($0)
+            }
     }
 
     /// The bare address of `Name <a@b>` or `a@b`.

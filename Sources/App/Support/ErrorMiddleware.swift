@@ -48,7 +48,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two requests racing to create the same thing, or input the checks above the database missed: the
             // database refused it, so nothing changed. Logged, since a check may be missing.
-            request.logger.warning("\(request.method) \(Self.loggable(request.url.path)): constraint: \(String(reflecting: error))")
+            request.logger.warning(
+                "\(request.method) \(Self.loggable(request.url.path)): constraint: \(String(reflecting: error))"
+            )
             (status, code, key) = (.conflict, "conflict", "error.conflict")
         case let postgres as PSQLError where postgres.serverInfo?[.sqlState]?.hasPrefix("22") == true:
             // PostgreSQL's data exceptions (a NUL character in text, a number out of its column's range) come from

@@ -144,7 +144,9 @@ struct SignIn: Sendable {
         -> SessionStage
     {
         if passwordStep, user.secondFactor != "none" { return .secondFactor }
-        if current == .secondFactor, user.secondFactor == "email", !settings.allowEmailCode { return .enrolSecondFactor }
+        if current == .secondFactor, user.secondFactor == "email", !settings.allowEmailCode {
+            return .enrolSecondFactor
+        }
         // The operator tenant always requires a second factor: its users reach every shop's operations.
         let required = settings.requireTwoFactor || isOperator
         if passwordStep || current == .secondFactor, user.secondFactor == "none", required {

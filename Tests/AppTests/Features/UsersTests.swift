@@ -151,7 +151,10 @@ import Vapor
             let shop = try await app.makeTenant("shop-a")
             let admin = Browser(app)
             try await admin.signIn(shop)
-            try await admin.post("/settings/users", [("email", "new@shop-a.example"), ("name", "新井 一郎"), ("role", "viewer")])
+            try await admin.post(
+                "/settings/users",
+                [("email", "new@shop-a.example"), ("name", "新井 一郎"), ("role", "viewer")]
+            )
             try await app.runJobs()
             let link = try #require(env.mailbox.link(to: "new@shop-a.example"))
             let invitee = Browser(app)
@@ -189,7 +192,9 @@ import Vapor
             }
             // Every form first, so the twenty requests that change something go out together.
             var tokens: [String] = []
-            for browser in browsers { tokens.append(try #require(try await browser.get("/settings/users").hidden("_csrf"))) }
+            for browser in browsers {
+                tokens.append(try #require(try await browser.get("/settings/users").hidden("_csrf")))
+            }
             let outcomes = try await withThrowingTaskGroup(of: String?.self) { group in
                 for index in 0..<20 {
                     let (browser, target, csrf) = (browsers[index], admins[(index + 1) % 20], tokens[index])

@@ -348,7 +348,10 @@ import Vapor
             // The session can read the pending secret from the page; confirming it asks for the password as well.
             let pending = try #require(try await admin.get("/account/two-factor").element("totp-uri"))
             let code = try ExternalTools.pyotpCode(uri: pending, at: clock.now)
-            #expect(try await admin.post("/account/two-factor/totp/confirm", [("code", code)]).status == .unprocessableEntity)
+            #expect(
+                try await admin.post("/account/two-factor/totp/confirm", [("code", code)]).status
+                    == .unprocessableEntity
+            )
             #expect(try await app.user(shop, email: shop.adminEmail)?.totpSecretSealed == before, "still the old one")
             try await admin.post("/account/two-factor/email", [("current", shop.adminPassword)])
             #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "email")

@@ -9,11 +9,12 @@ import Vapor
 /// server keeps answering, and nothing that was admitted fails.
 @Suite struct PasswordWorkTests {
     @Test func aFloodOfSignInsBeyondTheQueueIsAnswered503WithRetryAfter() async throws {
-        try await withApp(services: { services in
+        let slow: @Sendable (inout AppServices) -> Void = { services in
             // One thread and room for two, with a cost that takes a while: most of twenty at once must be refused.
             services.passwordWork = PasswordWork(threads: 1, capacity: 2)
             services.passwordHasher = ScryptHasher(logN: 14)
-        }) { app, _ in
+        }
+        try await withApp(services: slow) { app, _ in
             let shop = try await app.makeTenant("shop-a")
             let browsers = (0..<20).map { _ in Browser(app) }
             var forms: [String] = []

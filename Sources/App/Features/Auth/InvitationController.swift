@@ -43,7 +43,10 @@ struct InvitationController {
         let services = context.services
         let now = context.now
         // No password works until the invitee sets one.
-        let unusable = try await services.passwordWork.hash(SecretToken.generate(bytes: 32), with: services.passwordHasher)
+        let unusable = try await services.passwordWork.hash(
+            SecretToken.generate(bytes: 32),
+            with: services.passwordHasher
+        )
         let user = try await UserProvisioning.create(
             tx,
             services: services,

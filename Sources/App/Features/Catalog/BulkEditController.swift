@@ -63,7 +63,7 @@ struct BulkEditController {
             )
         }
         let value = (form.value ?? "").trimmingCharacters(in: .whitespaces)
-        let apply: (SKURecord) throws(FieldError) -> (before: String, after: String)?
+        let apply: @Sendable (SKURecord) throws(FieldError) -> (before: String, after: String)?
         switch form.action {
         case "price_set":
             guard let price = Int(value), (0...100_000_000).contains(price) else {
@@ -151,12 +151,29 @@ struct BulkEditController {
             )
         }
         let now = context.now
-        let records = changed.map(\.0)
-        try await context.db.transaction { tx in
-            for sku in records {
-                sku.updatedAt = now
-                try await tx.update(sku)
+        let records: [SKURecord]
+        do {
+            records = try await context.db.transaction { tx in
+                // The change is applied again to the rows as they are under their lock, not to the copies read for
+                // the preview: two percent changes at once compound, neither overwrites the other.
+                let ids = skus.map { $0.id! }
+                try await tx.lockSKURows(ids)
+                var records: [SKURecord] = []
+                for sku in try await tx.query(SKURecord.self).filter(\.$id ~~ ids).sort(\.$code).all()
+                where try apply(sku) != nil {
+                    sku.updatedAt = now
+                    try await tx.update(sku)
+                    records.append(sku)
+                }
+                try await audit(tx, records)
+                return records
             }
+        } catch is FieldError {
+            return try await fail("error.price_out_of_range")
+        }
+        return request.redirect(to: "/catalog/bulk?applied=\(records.count)", redirectType: .normal)
+
+        @Sendable func audit(_ tx: TenantDatabase, _ records: [SKURecord]) async throws {
             try await context.audit(
                 tx,
                 action: "catalog.bulk_edit",
@@ -168,6 +185,5 @@ struct BulkEditController {
                 ]
             )
         }
-        return request.redirect(to: "/catalog/bulk?applied=\(changed.count)", redirectType: .normal)
     }
 }

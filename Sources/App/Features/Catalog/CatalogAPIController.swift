@@ -187,7 +187,7 @@ struct CatalogAPIController {
         let now = context.now
         return try await context.db.transaction { tx in
             // Computed under the SKU's lock, from figures read after it, like every other change of channel stock.
-            try await Stock.lockForChannelStock(tx, skuIDs: [sku.id!])
+            try await tx.lockSKURows([sku.id!])
             let available = try await Stock(tdb: tx, services: context.services, actor: context.actor).available([sku])
             let shown = rule.shown(available: available[sku.id!] ?? 0)
             if let clash = try await tx.query(ChannelListingRecord.self).filter(\.$channel == input.channel)

@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import FluentKit
 import Vapor
@@ -18,11 +19,25 @@ struct SecuritySettingsController {
         var absoluteTimeoutHours: Int?
         var requireTwoFactor: String?
         var allowEmailCode: String?
+        /// A digest of the settings the form was rendered with; a save over settings changed since is refused.
+        var basis: String?
     }
 
     /// The settings page.
     struct SettingsPage: Encodable, Sendable {
         let settings: SecuritySettings
+        let basis: String
+
+        init(settings: SecuritySettings, basis: SecuritySettings? = nil) {
+            self.settings = settings
+            self.basis = SecuritySettingsController.basis(basis ?? settings)
+        }
+    }
+
+    /// What a form shows its settings were, as a short digest of their stored form.
+    static func basis(_ settings: SecuritySettings) -> String {
+        SHA256.hash(data: Data(TenantSettingsRecord.encode(settings).utf8)).prefix(16)
+            .map { String(format: "%02x", $0) }.joined()
     }
 
     func register(tenant: TenantRoutes) {
@@ -62,18 +77,24 @@ struct SecuritySettingsController {
             return try await Pages.render(
                 "settings/security",
                 titleKey: "security.title",
-                page: SettingsPage(settings: new),
+                page: SettingsPage(settings: new, basis: old),
                 request: request,
                 context: context,
                 status: .unprocessableEntity,
                 error: "security.field.\(error.field)"
             )
         }
+        if let basis = form.basis, basis != Self.basis(old) { return try await changedMeanwhile(request, context) }
         let changes = Self.differences(old, new)
         let saved = new
         guard !changes.isEmpty else { return request.redirect(to: "/settings/security?saved=1", redirectType: .normal) }
         let now = context.now
-        try await context.db.transaction { tx in
+        let stale = try await context.db.transaction { tx -> Bool in
+            // Under the settings row's lock (PostgreSQL; SQLite's single writer otherwise), the settings are those
+            // this save was computed from, or it is refused: a second admin's older form cannot silently undo a
+            // change such as turning on "2FA required".
+            try await tx.lockSettingsRow()
+            if try await tx.securitySettings() != old { return true }
             if let record = try await tx.query(TenantSettingsRecord.self).first() {
                 record.security = TenantSettingsRecord.encode(saved)
                 record.updatedAt = now
@@ -88,8 +109,23 @@ struct SecuritySettingsController {
                 targetID: tx.tenantID.uuidString,
                 details: changes
             )
+            return false
         }
+        if stale { return try await changedMeanwhile(request, context) }
         return request.redirect(to: "/settings/security?saved=1", redirectType: .normal)
+    }
+
+    /// 409 with the settings as they are now, for a form based on settings that changed since.
+    private func changedMeanwhile(_ request: Request, _ context: TenantContext) async throws -> Response {
+        try await Pages.render(
+            "settings/security",
+            titleKey: "security.title",
+            page: SettingsPage(settings: try await context.db.securitySettings()),
+            request: request,
+            context: context,
+            status: .conflict,
+            error: "security.changed_meanwhile"
+        )
     }
 
     /// `{"lockoutThreshold": "5 → 3"}` for every setting that changed.

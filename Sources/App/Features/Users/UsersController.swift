@@ -217,7 +217,11 @@ struct UsersController {
     /// change's transaction with the active admins' rows locked (PostgreSQL; on SQLite the single writer), so two
     /// admins demoting each other at once cannot both pass the count and leave the shop without one: the second
     /// waits, and then no longer counts the first.
-    private func guardNotSelfOrLastAdmin(_ user: UserRecord, _ context: TenantContext, _ tx: TenantDatabase)
+    private func guardNotSelfOrLastAdmin(
+        _ user: UserRecord,
+        _ context: TenantContext,
+        _ tx: TenantDatabase
+    )
         async throws
     {
         if user.id == context.userID { throw AppError.conflict("cannot_change_self") }

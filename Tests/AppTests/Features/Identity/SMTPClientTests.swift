@@ -12,6 +12,13 @@ import Testing
         body: "山田様\n.\nご注文を承りました。"
     )
 
+    @Test func anEnvelopeAddressNeverCarriesALineBreak() {
+        #expect(!SMTPClient.breaksEnvelope(SMTPClient.address("店舗 <shop@example.jp>")))
+        for bad in ["a@b.example\r\nRCPT TO:<x@evil.example>", "a@b.example\n", "a\u{0}@b.example", "a>@b", ""] {
+            #expect(SMTPClient.breaksEnvelope(bad), "\(bad.debugDescription)")
+        }
+    }
+
     @Test func startTLSAndAuthPlainAgainstAiosmtpd() async throws {
         let sink = try SecureSMTPSink()
         defer { sink.stop() }

@@ -74,6 +74,40 @@ import Vapor
         }
     }
 
+    /// Two admins open the page; the first turns on "2FA required"; the second saves the page as they saw it:
+    /// refused (409) with the settings as they are now, and the first admin's change stays.
+    @Test func aFormOpenedBeforeAnotherAdminsChangeCannotUndoIt() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeUser(in: shop, email: "second@shop-a.example", role: .admin)
+            let first = Browser(app)
+            try await first.signIn(shop)
+            let second = Browser(app)
+            try await second.signIn(
+                tenant: shop.code,
+                email: "second@shop-a.example",
+                password: "another long password 1"
+            )
+            let seenByFirst = try #require(try await first.get("/settings/security").hidden("basis"))
+            let seenBySecond = try #require(try await second.get("/settings/security").hidden("basis"))
+            #expect(seenByFirst == seenBySecond)
+            let saved = try await first.post(
+                "/settings/security",
+                Self.form(SecuritySettings()) { $0.requireTwoFactor = true } + [("basis", seenByFirst)]
+            )
+            #expect(saved.location == "/settings/security?saved=1")
+            let stale = try await second.post(
+                "/settings/security",
+                Self.form(SecuritySettings()) { $0.idleTimeoutMinutes = 20 } + [("basis", seenBySecond)]
+            )
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains("別の管理者が設定を変更しました"))
+            let now = try await app.akinai.tenantDatabase(shop.id, on: app.db).securitySettings()
+            #expect(now.requireTwoFactor, "the first admin's change stays")
+            #expect(now.idleTimeoutMinutes == SecuritySettings().idleTimeoutMinutes)
+        }
+    }
+
     @Test func theTenantsIdleTimeoutAppliesAndCanBeTurnedOff() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { app, _ in

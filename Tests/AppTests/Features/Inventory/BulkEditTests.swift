@@ -37,6 +37,30 @@ import Vapor
         }
     }
 
+    /// Ten "+10 %" edits of the same SKUs at once compound, as ten in a row would: none is lost.
+    @Test func concurrentPercentChangesCompound() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            _ = try await DemoCatalog.seed(app.akinai.tenantDatabase(shop.id, on: app.db), services: app.akinai)
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            var expected = try await app.sku(shop, "GY-001").price
+            for _ in 0..<10 { expected = (expected * 110 + 50) / 100 }
+            let csrf = try #require(try await admin.get("/catalog/bulk").hidden("_csrf"))
+            let filter: [(String, String)] = [("cool", "frozen"), ("action", "price_percent"), ("value", "10")]
+            let locations = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await admin.post("/catalog/bulk", filter + [("confirm", "yes")], csrf: csrf).location
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(locations.allSatisfy { $0 == "/catalog/bulk?applied=8" })
+            #expect(try await app.sku(shop, "GY-001").price == expected)
+        }
+    }
+
     @Test func badChangesAreRefused() async throws {
         try await withApp { app, _ in
             let shop = try await app.makeTenant("shop-a")

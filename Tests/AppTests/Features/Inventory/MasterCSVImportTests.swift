@@ -253,7 +253,9 @@ import Vapor
 
             // An import that began applying is no longer the purge's: discarding it changes nothing.
             _ = try await importer.run(Data(Self.large(20).utf8), dryRun: false, inlineSteps: 0)
-            let applying = try #require(try await tdb.query(CatalogImportRecord.self).filter(\.$status == "applying").first())
+            let applying = try #require(
+                try await tdb.query(CatalogImportRecord.self).filter(\.$status == "applying").first()
+            )
             try await importer.discard(applying.id!, status: "abandoned")
             #expect(try await tdb.find(CatalogImportRecord.self, applying.id)?.status == "applying")
             #expect(try await tdb.query(ImportRowRecord.self).count() == 20)

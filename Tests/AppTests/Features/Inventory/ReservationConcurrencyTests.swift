@@ -149,7 +149,13 @@ extension Application {
             gift.listings = [.init(channel: "rakuten", itemCode: "gift-1", rule: nil)]
             try await app.makeProduct(
                 shop,
-                ProductInput(code: "P1", name: "ギフト", supplier: nil, labels: nil, skus: [Self.plain("A"), Self.plain("B"), gift])
+                ProductInput(
+                    code: "P1",
+                    name: "ギフト",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [Self.plain("A"), Self.plain("B"), gift]
+                )
             )
             let (a, b, set) = (
                 try await app.sku(shop, "A"), try await app.sku(shop, "B"), try await app.sku(shop, "GIFT")
