@@ -321,7 +321,9 @@ struct SignIn: Sendable {
                 try await tx.update(user)
                 try await context.audit(tx, action: "auth.sign_in", targetType: "user", targetID: user.id!.uuidString)
             }
-            return try await open(tx, user: user, stage: stage, settings: settings)
+            let token = try await open(tx, user: user, stage: stage, settings: settings)
+            if stage == .secondFactor, user.secondFactor == "email" { try await sendEmailCode(tx, user: user) }
+            return token
         }
     }
 

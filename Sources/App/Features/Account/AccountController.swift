@@ -343,12 +343,17 @@ struct AccountController {
         if context.stage == .enrolSecondFactor {
             let signIn = SignIn(request: request)
             let settings = try await context.db.securitySettings()
-            let stage = signIn.nextStage(
-                after: .enrolSecondFactor,
-                user: user,
-                settings: settings,
-                isOperator: context.isOperator
-            )
+            // E-mailed codes chosen while signing in are proven with a first code before the session goes on: the
+            // password alone must not be enough to finish a sign-in the tenant requires a second factor for.
+            let stage =
+                user.secondFactor == "email"
+                ? .secondFactor
+                : signIn.nextStage(
+                    after: .enrolSecondFactor,
+                    user: user,
+                    settings: settings,
+                    isOperator: context.isOperator
+                )
             let token = try await signIn.advance(context, user: user, to: stage)
             if let recoveryCodes {
                 // Show the codes once, with the new session's cookie.

@@ -185,6 +185,33 @@ func enrolTOTP(
         }
     }
 
+    /// Under "2FA required", choosing e-mailed codes at the first sign-in sends a code that must be entered before
+    /// the session goes on: the password alone never finishes the sign-in.
+    @Test func emailedCodesChosenWhileSigningInAreProvenFirst() async throws {
+        try await withApp { app, env in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeUser(in: shop, email: "staff@shop-a.example", role: .staff, grants: [.orders: .read])
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            try await admin.post(
+                "/settings/security",
+                SecuritySettingsTests.form(SecuritySettings(), change: { $0.requireTwoFactor = true })
+            )
+            let staff = Browser(app)
+            let password = "another long password 1"
+            let step = try await staff.signIn(tenant: shop.code, email: "staff@shop-a.example", password: password)
+            #expect(step.location == "/account/two-factor")
+            let chosen = try await staff.post("/account/two-factor/email")
+            #expect(chosen.location == "/login/second-factor")
+            #expect(try await staff.get("/orders").location == "/login/second-factor", "not signed in yet")
+            try await app.runJobs()
+            let body = try #require(env.mailbox.last(to: "staff@shop-a.example")?.body)
+            let code = String(body[try #require(body.range(of: "[0-9]{6}", options: .regularExpression))])
+            #expect(try await staff.post("/login/second-factor", [("code", code)]).location == "/")
+            #expect(try await staff.get("/orders").status == .ok)
+        }
+    }
+
     /// Twenty resends at once leave one code that works, not several.
     @Test func concurrentResendsLeaveOneWorkingCode() async throws {
         try await withApp { app, _ in
