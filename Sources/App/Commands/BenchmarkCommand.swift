@@ -48,7 +48,7 @@ struct BenchmarkCommand: AsyncCommand {
             listings: [.init(channel: "rakuten", itemCode: "b-1", rule: "buffer:2")]
         )
         _ = try await writer.create(ProductInput(code: "B", name: "ベンチ", supplier: nil, labels: nil, skus: [plain]))
-        let stock = Stock(tdb: tdb, services: services, actor: .cli)
+        let stock = StockLedger(tdb: tdb, services: services, actor: .cli)
         guard let sku = try await tdb.query(SKURecord.self).filter(\.$code == "B-1").first() else { return }
         let warehouse = try await stock.defaultWarehouse()
         try await stock.move(sku: sku, warehouseID: warehouse.id!, kind: .receipt, quantity: 10_000_000)

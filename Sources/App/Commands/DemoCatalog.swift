@@ -183,7 +183,7 @@ enum DemoCatalog {
     static func seed(_ tdb: TenantDatabase, services: AppServices) async throws -> Int {
         if try await tdb.query(ProductRecord.self).count() > 0 { return 0 }
         let writer = CatalogWriter(tdb: tdb, services: services, actor: .cli)
-        let stock = Stock(tdb: tdb, services: services, actor: .cli)
+        let stock = StockLedger(tdb: tdb, services: services, actor: .cli)
         let main = try await stock.defaultWarehouse()
         let osaka = WarehouseRecord(
             tenantID: tdb.tenantID,

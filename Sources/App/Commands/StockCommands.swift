@@ -23,7 +23,7 @@ struct StockCommands: AsyncCommandGroup {
             for tenant in tenants {
                 // tenancy: operator CLI, tenant named on the command line
                 let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
-                let stock = Stock(tdb: tdb, services: app.akinai, actor: .cli)
+                let stock = StockLedger(tdb: tdb, services: app.akinai, actor: .cli)
                 let differences = try await stock.rebuild(repair: signature.repair)
                 let codes = Dictionary(
                     uniqueKeysWithValues: try await tdb.query(SKURecord.self).all().map { ($0.id!, $0.code) }

@@ -44,6 +44,24 @@ struct TenantDirectory: Sendable {
         return (user, tdb)
     }
 
+    /// The shop a sign-in names, with its database and the user the e-mail names there (nil when unknown).
+    func signIn(tenantCode code: String, email: String) async throws -> (TenantRecord, TenantDatabase, UserRecord?)? {
+        guard let code = try? TenantCode(code), let tenant = try await activeTenant(code: code.rawValue) else {
+            return nil
+        }
+        let tdb = tenantDatabase(tenant.id!)
+        guard let address = try? EmailAddress(email) else { return (tenant, tdb, nil) }
+        return (tenant, tdb, try await tdb.query(UserRecord.self).filter(\.$email == address.rawValue).first())
+    }
+
+    /// A mailed link or code by the hash of its token, with its active shop's database.
+    func mailedToken(tokenHash: String) async throws -> (UserTokenRecord, TenantDatabase)? {
+        guard let token = try await userToken(tokenHash: tokenHash),
+            let tenant = try await tenant(id: token.tenantID), tenant.status == "active"
+        else { return nil }
+        return (token, tenantDatabase(tenant.id!))
+    }
+
     /// The tenant-scoped database for `tenantID`, once the caller has established that it acts for it.
     func tenantDatabase(_ tenantID: UUID) -> TenantDatabase {
         services.tenantDatabase(tenantID, on: db)

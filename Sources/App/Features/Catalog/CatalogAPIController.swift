@@ -90,7 +90,7 @@ struct CatalogAPIController {
         let skus = try await context.db.query(SKURecord.self).filter(\.$productID ~~ products.map { $0.id! }).sort(
             \.$code
         ).all()
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
+        let available = try await context.stockLedger.available(
             skus
         )
         let items = products.map { product in
@@ -114,7 +114,7 @@ struct CatalogAPIController {
             input
         )
         let skus = try await context.db.query(SKURecord.self).filter(\.$productID == product.id!).sort(\.$code).all()
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
+        let available = try await context.stockLedger.available(
             skus
         )
         let body = ProductResponse(
@@ -139,7 +139,7 @@ struct CatalogAPIController {
         }
         let total = try await builder.copy().count()
         let skus = try await builder.sort(\.$code).range(((page - 1) * perPage)..<(page * perPage)).all()
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
+        let available = try await context.stockLedger.available(
             skus
         )
         return PageResponse(
@@ -153,7 +153,7 @@ struct CatalogAPIController {
     @Sendable func showSKU(_ request: Request, _ context: TenantContext) async throws -> SKUResponse {
         let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
         let product = try await context.db.find(ProductRecord.self, sku.productID)
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available([
+        let available = try await context.stockLedger.available([
             sku
         ])
         return Self.response(sku, product: product, available: available)
@@ -188,7 +188,9 @@ struct CatalogAPIController {
         return try await context.db.transaction { tx in
             // Computed under the SKU's lock, from figures read after it, like every other change of channel stock.
             try await tx.lockSKURows([sku.id!])
-            let available = try await Stock(tdb: tx, services: context.services, actor: context.actor).available([sku])
+            let available = try await StockLedger(tdb: tx, services: context.services, actor: context.actor).available([
+                sku
+            ])
             let shown = rule.shown(available: available[sku.id!] ?? 0)
             if let clash = try await tx.query(ChannelListingRecord.self).filter(\.$channel == input.channel)
                 .filter(\.$itemCode == input.itemCode).first(), clash.skuID != sku.id

@@ -64,7 +64,7 @@ struct CatalogController {
         let skus = try await query.range(pager.range).all()
         let products = try await context.db.query(ProductRecord.self).filter(\.$id ~~ Set(skus.map(\.productID))).all()
         let names = Dictionary(uniqueKeysWithValues: products.map { ($0.id!, $0.name) })
-        let available = try await Stock(tdb: context.db, services: context.services, actor: context.actor).available(
+        let available = try await context.stockLedger.available(
             skus
         )
         let rows = skus.map {

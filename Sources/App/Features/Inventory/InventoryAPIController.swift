@@ -58,13 +58,9 @@ struct InventoryAPIController {
         }
     }
 
-    private func stockService(_ context: TenantContext) -> Stock {
-        Stock(tdb: context.db, services: context.services, actor: context.actor)
-    }
-
     @Sendable func stock(_ request: Request, _ context: TenantContext) async throws -> StockResponse {
         let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
-        let service = stockService(context)
+        let service = context.stockLedger
         let figures = sku.isSet ? StockFigures() : (try await service.figures([sku.id!])[sku.id!] ?? StockFigures())
         let available = try await service.available([sku])[sku.id!] ?? 0
         return StockResponse(sku: sku.code, onHand: figures.onHand, reserved: figures.reserved, available: available)
@@ -109,7 +105,7 @@ struct InventoryAPIController {
                 field: "sku"
             )
         }
-        let service = stockService(context)
+        let service = context.stockLedger
         let warehouse = try await service.defaultWarehouse()
         do {
             try await service.move(
@@ -144,7 +140,7 @@ struct InventoryAPIController {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.transfer_invalid")
         }
         do {
-            try await stockService(context).transfer(sku: sku, from: from.id!, to: to.id!, quantity: input.quantity)
+            try await context.stockLedger.transfer(sku: sku, from: from.id!, to: to.id!, quantity: input.quantity)
         } catch let error as StockError {
             throw error.appError
         }
@@ -153,7 +149,7 @@ struct InventoryAPIController {
 
     /// 201 with the SKU's figures over all warehouses, after a movement or transfer.
     private func created(_ sku: SKURecord, _ context: TenantContext) async throws -> Response {
-        let figures = try await stockService(context).figures([sku.id!])[sku.id!] ?? StockFigures()
+        let figures = try await context.stockLedger.figures([sku.id!])[sku.id!] ?? StockFigures()
         let response = Response(status: .created)
         try response.content.encode(
             StockResponse(
@@ -198,7 +194,7 @@ struct InventoryAPIController {
             lines.append(ReservationLine(skuID: id, quantity: line.quantity))
         }
         do {
-            let reservation = try await stockService(context).reserve(reference: reference, lines: lines)
+            let reservation = try await context.stockLedger.reserve(reference: reference, lines: lines)
             let response = Response(status: .created)
             try response.content.encode(
                 ReservationResponse(reference: reservation.reference, status: reservation.status)
@@ -215,9 +211,9 @@ struct InventoryAPIController {
         else { throw AppError.notFound }
         do {
             if commit {
-                try await stockService(context).commit(reference: reference)
+                try await context.stockLedger.commit(reference: reference)
             } else {
-                try await stockService(context).release(reference: reference)
+                try await context.stockLedger.release(reference: reference)
             }
         } catch let error as StockError {
             throw error.appError

@@ -74,7 +74,7 @@ struct InventoryController {
         )
         filter.page = pager.page
         let skus = try await query.range(pager.range).all()
-        let stock = Stock(tdb: context.db, services: context.services, actor: context.actor)
+        let stock = context.stockLedger
         let figures = try await stock.figures(skus.map { $0.id! })
         let listings = try await context.db.query(ChannelListingRecord.self).filter(\.$skuID ~~ skus.map { $0.id! })
             .all()
@@ -142,7 +142,7 @@ struct InventoryController {
             )
             .filter(\.$isSet == false).first()
         else { return try await fail("error.sku_unknown") }
-        let stock = Stock(tdb: context.db, services: context.services, actor: context.actor)
+        let stock = context.stockLedger
         let warehouse = try await stock.defaultWarehouse()
         // A stock-take counts one warehouse: the default one.
         let onHand = try await stock.level(sku: sku.id!, warehouse: warehouse.id!).onHand

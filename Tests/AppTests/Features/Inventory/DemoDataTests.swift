@@ -26,7 +26,7 @@ import Vapor
             let channels = Set(try await tdb.query(ChannelListingRecord.self).all().map(\.channel))
             #expect(channels.isSuperset(of: ["rakuten", "yahoo", "amazon", "shopify"]))
             #expect(try await tdb.query(UserRecord.self).count() == 1, "the second run created nothing twice")
-            let stock = Stock(tdb: tdb, services: app.akinai, actor: .system)
+            let stock = StockLedger(tdb: tdb, services: app.akinai, actor: .system)
             #expect(try await stock.rebuild(repair: false).isEmpty)
             let sets = skus.filter(\.isSet)
             #expect(

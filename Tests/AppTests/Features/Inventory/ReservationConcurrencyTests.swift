@@ -16,8 +16,8 @@ extension Application {
         )
     }
 
-    func stock(_ tenant: TestTenant, on database: (any Database)? = nil) -> Stock {
-        Stock(tdb: akinai.tenantDatabase(tenant.id, on: database ?? db), services: akinai, actor: .system)
+    func stock(_ tenant: TestTenant, on database: (any Database)? = nil) -> StockLedger {
+        StockLedger(tdb: akinai.tenantDatabase(tenant.id, on: database ?? db), services: akinai, actor: .system)
     }
 
     func sku(_ tenant: TestTenant, _ code: String) async throws -> SKURecord {

@@ -90,7 +90,7 @@ struct CatalogWriter: Sendable {
             product.createdAt = now
             product.updatedAt = now
             try await tx.create(product)
-            let warehouse = try await Stock(tdb: tx, services: services, actor: actor).defaultWarehouse()
+            let warehouse = try await StockLedger(tdb: tx, services: services, actor: actor).defaultWarehouse()
             var created: [String: SKURecord] = [:]
             // Plain SKUs first, so sets can name them.
             for (index, item) in input.skus.enumerated().sorted(by: {

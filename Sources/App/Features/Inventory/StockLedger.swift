@@ -10,7 +10,7 @@ import SQLKit
 /// conditional `UPDATE … WHERE on_hand - reserved >= n RETURNING`, in SKU order. On PostgreSQL the row lock
 /// makes a concurrent reservation wait and then re-check the condition; on SQLite transactions run one at a
 /// time. A line that does not fit rolls back the whole order.
-struct Stock: Sendable {
+struct StockLedger: Sendable {
     let tdb: TenantDatabase
     let services: AppServices
     let actor: AuditActor
@@ -149,7 +149,7 @@ struct Stock: Sendable {
             let was = try rows.first?.decode(column: "on_hand", as: Int.self) ?? 0
             let difference = counted - was
             if difference != 0 {
-                try await Stock(tdb: tx, services: services, actor: actor).move(
+                try await StockLedger(tdb: tx, services: services, actor: actor).move(
                     sku: sku,
                     warehouseID: warehouseID,
                     kind: .stockTake,
@@ -486,4 +486,9 @@ enum ReservationStatus: String, Sendable {
     case held
     case committed
     case released
+}
+
+extension TenantContext {
+    /// The stock ledger of this request's tenant, acting as its user.
+    var stockLedger: StockLedger { StockLedger(tdb: db, services: services, actor: actor) }
 }

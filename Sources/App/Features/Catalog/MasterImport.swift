@@ -37,30 +37,6 @@ struct MasterImport: Sendable {
         var applied: Bool
     }
 
-    /// Registers the job that finishes an import whose process stopped half-way through applying it.
-    static func register(_ jobs: inout JobRegistry) {
-        jobs.register(jobKind) { job in
-            guard let tenantID = job.tenantID, let importID = UUID(uuidString: job.payload) else { return }
-            // tenancy: the job carries the tenant the import belongs to
-            let tdb = job.services.tenantDatabase(tenantID, on: job.db)
-            try await MasterImport(tdb: tdb, services: job.services, actor: .system).applyPending(importID)
-        }
-        // An import whose process stopped while reading the file leaves staged rows no one will apply.
-        jobs.register("catalog.imports.purge") { job in
-            let cutoff = job.services.clock().addingTimeInterval(-3600)
-            // tenancy: abandoned imports of every tenant, each then handled through its own tenant database
-            let abandoned = try await CatalogImportRecord.query(on: job.db).filter(\.$status == "staging")
-                .filter(\.$createdAt < cutoff).limit(100).all()
-            for record in abandoned {
-                // tenancy: the tenant the abandoned import belongs to
-                let tdb = job.services.tenantDatabase(record.tenantID, on: job.db)
-                try await MasterImport(tdb: tdb, services: job.services, actor: .system)
-                    .discard(record.id!, status: "abandoned")
-            }
-        }
-        jobs.schedule("catalog.imports.purge", every: 3600)
-    }
-
     /// Imports `data` by way of a temporary file (for callers that have the bytes already).
     func run(_ data: Data, dryRun: Bool, inlineSteps: Int = .max) async throws -> Report {
         let path = try Self.temporaryFile(services)
@@ -481,7 +457,7 @@ struct MasterImport: Sendable {
             uniqueKeysWithValues: try await tx.query(SKURecord.self).filter(\.$code ~~ rows.map(\.skuCode)).all()
                 .map { ($0.code, $0) }
         )
-        let warehouse = try await Stock(tdb: tx, services: services, actor: actor).defaultWarehouse()
+        let warehouse = try await StockLedger(tdb: tx, services: services, actor: actor).defaultWarehouse()
         var newSKUs: [SKURecord] = []
         var newLevels: [StockLevelRecord] = []
         for row in rows {

@@ -24,21 +24,14 @@ struct SignIn: Sendable {
     /// step that comes next (second factor, enrolment, password change, or done). Every outcome for a known
     /// tenant is audited. Wrong password, unknown user and locked account give the same answer (nil).
     func attempt(tenant code: String, email: String, password: String) async throws -> String? {
-        let directory = request.tenantDirectory
-        let tenant: TenantRecord? =
-            if let code = try? TenantCode(code) { try await directory.activeTenant(code: code.rawValue) } else { nil }
+        let found = try await request.tenantDirectory.signIn(tenantCode: code, email: email)
         let address = try? EmailAddress(email)
-        var user: UserRecord?
-        if let tenant, let address {
-            user = try await directory.tenantDatabase(tenant.id!).query(UserRecord.self)
-                .filter(\.$email == address.rawValue).first()
-        }
+        let user = found?.2
         // Hash even when there is no such user, so the answer takes as long either way.
         let stored = user?.passwordHash ?? Self.dummyHash(services.passwordHasher)
         let tooLong = password.count > PasswordPolicy.maximumLength
         let matches = try await verify(password: tooLong ? "" : password, stored: stored)
-        guard let tenant else { return nil }
-        let tdb = directory.tenantDatabase(tenant.id!)
+        guard let (tenant, tdb, _) = found else { return nil }
         let settings = try await tdb.securitySettings()
         let actor = request.auditActor(userID: user?.id, label: address?.rawValue ?? "anonymous")
         let now = services.clock()

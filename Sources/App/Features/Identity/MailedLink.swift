@@ -10,11 +10,8 @@ enum MailedLink {
         purpose: UserTokenRecord.Purpose
     ) async throws -> (UserTokenRecord, UserRecord, TenantDatabase) {
         guard let raw = request.parameters.get("token"),
-            let token = try await request.tenantDirectory.userToken(tokenHash: SecretToken.digest(raw)),
-            token.purpose == purpose.rawValue, token.isUsable(at: request.akinai.clock())
-        else { throw AppError(.notFound, code: "link_invalid") }
-        let tdb = request.tenantDirectory.tenantDatabase(token.tenantID)
-        guard let tenant = try await request.tenantDirectory.tenant(id: token.tenantID), tenant.status == "active",
+            let (token, tdb) = try await request.tenantDirectory.mailedToken(tokenHash: SecretToken.digest(raw)),
+            token.purpose == purpose.rawValue, token.isUsable(at: request.akinai.clock()),
             let user = try await tdb.find(UserRecord.self, token.userID)
         else { throw AppError(.notFound, code: "link_invalid") }
         return (token, user, tdb)
