@@ -24,8 +24,8 @@ struct DemoCommand: AsyncCommand {
                 if let existing = try await tx.query(UserRecord.self).filter(\.$email == Self.email).first() {
                     user = existing
                     user.passwordHash = hash
-                    user.status = "active"
-                    user.role = Role.admin.rawValue
+                    user.status = .active
+                    user.role = .admin
                     user.passwordChangedAt = services.clock()
                     try await tx.update(user)
                 } else {

@@ -8,7 +8,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// A business module that permissions are granted on.
-public enum Module: String, Codable, Sendable, CaseIterable {
+public enum Module: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case orders
     case inventory
     case catalog

@@ -255,7 +255,7 @@ import Vapor
             }
             #expect(try await stock.figures([sku.id!])[sku.id!]?.onHand == 8)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
-            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == "stock_take").count() == 1)
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == .stockTake).count() == 1)
             #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "stock.count").count() == 20)
         }
     }
@@ -340,11 +340,11 @@ import Vapor
             // Without the password nothing changes: the authenticator stays in use.
             #expect(try await admin.post("/account/two-factor/email").status == .unprocessableEntity)
             #expect(try await admin.post("/account/two-factor/totp/start").status == .unprocessableEntity)
-            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "totp")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == .totp)
             // Starting a new enrolment with the password leaves the old factor working until it is confirmed.
             let before = try await app.user(shop, email: shop.adminEmail)?.totpSecretSealed
             try await admin.post("/account/two-factor/totp/start", [("current", shop.adminPassword)])
-            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "totp")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == .totp)
             // The session can read the pending secret from the page; confirming it asks for the password as well.
             let pending = try #require(try await admin.get("/account/two-factor").element("totp-uri"))
             let code = try ExternalTools.pyotpCode(uri: pending, at: clock.now)
@@ -354,7 +354,7 @@ import Vapor
             )
             #expect(try await app.user(shop, email: shop.adminEmail)?.totpSecretSealed == before, "still the old one")
             try await admin.post("/account/two-factor/email", [("current", shop.adminPassword)])
-            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "email")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == .email)
             try await app.runJobs()
             // One notice for the first authenticator, one for the switch to e-mailed codes.
             #expect(env.mailbox.all.filter { $0.to == shop.adminEmail && $0.subject.contains("2段階認証") }.count == 2)
@@ -376,6 +376,20 @@ import Vapor
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             try await tdb.query(SessionRecord.self).set(\.$stage, to: "some_future_stage").update()
             #expect(try await admin.get("/").status == .seeOther)
+
+            // A stored role, status or grant Akinai does not know is an error, never a default such as "viewer".
+            for (column, value) in [("role", "superuser"), ("grants", #"{"payroll":"write"}"#), ("status", "paused")] {
+                let other = try await app.makeUser(in: shop, email: "\(column)@shop-a.example", role: .staff)
+                let browser = Browser(app)
+                try await browser.signIn(tenant: shop.code, email: other.email, password: "another long password 1")
+                let sql = app.db as! any SQLDatabase
+                try await sql.raw(
+                    "UPDATE users SET \(unsafeRaw: column) = \(bind: value) WHERE id = \(bind: other.id!)"
+                )
+                .run()
+                #expect(try await browser.get("/").status == .internalServerError, "\(column) = \(value)")
+                await #expect(throws: (any Error).self) { try await app.user(shop, email: other.email) }
+            }
 
             // A setting added later takes its default; a stored value that cannot be read stops, never guesses.
             let decoded = try JSONDecoder().decode(

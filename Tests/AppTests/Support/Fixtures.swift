@@ -54,8 +54,7 @@ extension Application {
             passwordHash: try akinai.passwordHasher.hash(password)
         )
         if !grants.isEmpty {
-            let encoded = Dictionary(uniqueKeysWithValues: grants.map { ($0.key.rawValue, $0.value.rawValue) })
-            user.grants = String(data: try JSONEncoder().encode(encoded), encoding: .utf8)!
+            user.grants = StoredJSON(grants)
             try await tdb.update(user)
         }
         return user

@@ -119,7 +119,7 @@ import Vapor
             // Nothing of tenant A changed.
             let staffAfter = try #require(try await app.user(a, email: aStaff.email))
             #expect(staffAfter.isActive)
-            #expect(staffAfter.role == "staff")
+            #expect(staffAfter.role == .staff)
             let tokenAfter = try #require(
                 try await app.akinai.tenantDatabase(a.id, on: app.db).find(APITokenRecord.self, aTokenRecord.id)
             )

@@ -122,8 +122,8 @@ struct BulkEditController {
         if let q = form.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             query.anyContains(q, in: ["code", "variant"])
         }
-        if let cool = form.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }
-        if let tax = form.tax, TaxClass(rawValue: tax) != nil { query.filter(\.$taxClass == tax) }
+        if let cool = form.cool.flatMap(CoolType.init(rawValue:)) { query.filter(\.$coolType == cool) }
+        if let tax = form.tax.flatMap(TaxClass.init(rawValue:)) { query.filter(\.$taxClass == tax) }
         let skus = try await query.sort(\.$code).limit(Self.limit + 1).all()
         guard skus.count <= Self.limit else { return try await fail("error.bulk_too_many") }
         var changed: [(SKURecord, Change)] = []

@@ -46,8 +46,8 @@ struct CatalogController {
                     .filter(context.db.skusOfProducts(named: q))
             }
         }
-        if let cool = filter.cool, CoolType(rawValue: cool) != nil { query.filter(\.$coolType == cool) }
-        if let tax = filter.tax, TaxClass(rawValue: tax) != nil { query.filter(\.$taxClass == tax) }
+        if let cool = filter.cool.flatMap(CoolType.init(rawValue:)) { query.filter(\.$coolType == cool) }
+        if let tax = filter.tax.flatMap(TaxClass.init(rawValue:)) { query.filter(\.$taxClass == tax) }
         switch filter.sort {
         case "price": query.sort(\.$price)
         case "-price": query.sort(\.$price, .descending)
@@ -74,8 +74,8 @@ struct CatalogController {
                 variant: $0.variant,
                 jan: $0.jan ?? "",
                 price: $0.price,
-                tax: $0.taxClass,
-                cool: $0.coolType,
+                tax: $0.taxClass.rawValue,
+                cool: $0.coolType.rawValue,
                 isSet: $0.isSet,
                 available: available[$0.id!] ?? 0
             )

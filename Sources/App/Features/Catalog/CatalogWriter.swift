@@ -218,9 +218,9 @@ struct CatalogWriter: Sendable {
         sku.variant = String((item.variant ?? "").prefix(100))
         sku.jan = jan?.rawValue
         sku.price = item.price
-        sku.taxClass = tax.rawValue
+        sku.taxClass = tax
         sku.sizeClass = String((item.sizeClass ?? "").prefix(20))
-        sku.coolType = cool.rawValue
+        sku.coolType = cool
         sku.isSet = !(item.components ?? []).isEmpty
         sku.reorderPoint = item.reorderPoint
         sku.reorderAlerted = false

@@ -1,3 +1,4 @@
+import Domain
 import FluentKit
 import Foundation
 
@@ -19,9 +20,9 @@ public final class ImportRowRecord: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "variant") public var variant: String
     @OptionalField(key: "jan") public var jan: String?
     @Field(key: "price") public var price: Int
-    @Field(key: "tax_class") public var taxClass: String
+    @Field(key: "tax_class") public var taxClass: TaxClass
     @Field(key: "size_class") public var sizeClass: String
-    @Field(key: "cool_type") public var coolType: String
+    @Field(key: "cool_type") public var coolType: CoolType
     @OptionalField(key: "reorder_point") public var reorderPoint: Int?
     @Field(key: "labels") public var labels: String
     @Field(key: "is_set") public var isSet: Bool

@@ -254,9 +254,9 @@ struct MasterImport: Sendable {
         record.variant = row.variant
         record.jan = row.jan
         record.price = row.price
-        record.taxClass = row.taxClass.rawValue
+        record.taxClass = row.taxClass
         record.sizeClass = row.sizeClass
-        record.coolType = row.coolType.rawValue
+        record.coolType = row.coolType
         record.reorderPoint = row.reorderPoint
         record.labels = CatalogWriter.labels(row.labels)
         record.isSet = !row.components.isEmpty
@@ -561,7 +561,8 @@ struct MasterImport: Sendable {
             .sorted().joined(separator: "|")
             out += CSV.line([
                 product?.code ?? "", product?.name ?? "", product?.supplier ?? "", sku.code, sku.variant, sku.jan ?? "",
-                String(sku.price), sku.taxClass, sku.sizeClass, sku.coolType, sku.reorderPoint.map(String.init) ?? "",
+                String(sku.price), sku.taxClass.rawValue, sku.sizeClass, sku.coolType.rawValue,
+                sku.reorderPoint.map(String.init) ?? "",
                 sku.labels.replacingOccurrences(of: ",", with: ";"), parts,
             ])
         }

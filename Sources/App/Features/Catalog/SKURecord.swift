@@ -15,9 +15,9 @@ public final class SKURecord: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "jan") public var jan: String?
     /// Price in yen, tax included.
     @Field(key: "price") public var price: Int
-    @Field(key: "tax_class") public var taxClass: String
+    @Field(key: "tax_class") public var taxClass: TaxClass
     @Field(key: "size_class") public var sizeClass: String
-    @Field(key: "cool_type") public var coolType: String
+    @Field(key: "cool_type") public var coolType: CoolType
     /// A set product: its stock is derived from its components and never stored.
     @Field(key: "is_set") public var isSet: Bool
     @OptionalField(key: "reorder_point") public var reorderPoint: Int?

@@ -17,7 +17,7 @@ struct DashboardController {
     }
 
     @Sendable func show(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let activeUsers = try await context.db.query(UserRecord.self).filter(\.$status == "active").count()
+        let activeUsers = try await context.db.query(UserRecord.self).filter(\.$status == .active).count()
         // The previous sign-in, not the one that opened this session.
         let previous = try await context.db.query(AuditEventRecord.self)
             .filter(\.$actorUserID == context.userID)

@@ -186,7 +186,7 @@ struct AccountController {
         let remaining = try await context.db.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!)
             .filter(\.$usedAt == nil).count()
         let page = TwoFactorPage(
-            method: user.secondFactor,
+            method: user.secondFactor.rawValue,
             required: settings.requireTwoFactor || context.isOperator,
             emailAllowed: settings.allowEmailCode,
             enrolling: enrolling,
@@ -284,7 +284,7 @@ struct AccountController {
         let codes = RecoveryCodes.generate()
         let services = context.services
         try await context.db.transaction { tx in
-            user.secondFactor = "totp"
+            user.secondFactor = .totp
             user.totpSecretSealed = sealed
             user.totpPendingSealed = nil
             user.totpLastStep = step
@@ -315,7 +315,7 @@ struct AccountController {
         guard try await context.db.securitySettings().allowEmailCode else { throw AppError.forbidden }
         if let refused = try await refuseWithoutPassword(request, context, user: user) { return refused }
         try await context.db.transaction { tx in
-            user.secondFactor = "email"
+            user.secondFactor = .email
             user.totpSecretSealed = nil
             user.totpPendingSealed = nil
             user.totpLastStep = nil
@@ -346,7 +346,7 @@ struct AccountController {
             // E-mailed codes chosen while signing in are proven with a first code before the session goes on: the
             // password alone must not be enough to finish a sign-in the tenant requires a second factor for.
             let stage =
-                user.secondFactor == "email"
+                user.secondFactor == .email
                 ? .secondFactor
                 : signIn.nextStage(
                     after: .enrolSecondFactor,
@@ -381,7 +381,7 @@ struct AccountController {
     ) async throws -> Response {
         let settings = try await context.db.securitySettings()
         let page = TwoFactorPage(
-            method: user.secondFactor,
+            method: user.secondFactor.rawValue,
             required: settings.requireTwoFactor || context.isOperator,
             emailAllowed: settings.allowEmailCode,
             enrolling: false,
@@ -418,7 +418,7 @@ struct AccountController {
             )
         }
         try await context.db.transaction { tx in
-            user.secondFactor = "none"
+            user.secondFactor = .none
             user.totpSecretSealed = nil
             user.totpPendingSealed = nil
             user.totpLastStep = nil

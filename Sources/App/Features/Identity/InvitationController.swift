@@ -55,7 +55,7 @@ struct InvitationController {
             role: role,
             passwordHash: unusable
         )
-        user.status = "invited"
+        user.status = .invited
         try await tx.update(user)
         let token = SecretToken.generate(bytes: 32)
         try await tx.create(

@@ -106,7 +106,7 @@ struct LoginController {
         return try await Pages.render(
             "auth/second_factor",
             titleKey: "second_factor.title",
-            page: SecondFactorPage(method: user.secondFactor),
+            page: SecondFactorPage(method: user.secondFactor.rawValue),
             request: request,
             context: context
         )
@@ -136,7 +136,7 @@ struct LoginController {
             return try await Pages.render(
                 "auth/second_factor",
                 titleKey: "second_factor.title",
-                page: SecondFactorPage(method: user.secondFactor),
+                page: SecondFactorPage(method: user.secondFactor.rawValue),
                 request: request,
                 context: context,
                 status: .unauthorized,
@@ -159,7 +159,7 @@ struct LoginController {
         try await request.countAttempt(context.services.rateLimits.secondFactor)
         try await request.countAttempt(context.services.rateLimits.secondFactor, .account(context.userID.uuidString))
         let user = try await currentUser(context)
-        guard user.secondFactor == "email" else { throw AppError.conflict("conflict") }
+        guard user.secondFactor == .email else { throw AppError.conflict("conflict") }
         try await context.db.transaction { tx in try await SignIn(request: request).sendEmailCode(tx, user: user) }
         return request.redirect(to: "/login/second-factor", redirectType: .normal)
     }

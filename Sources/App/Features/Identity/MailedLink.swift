@@ -11,7 +11,7 @@ enum MailedLink {
     ) async throws -> (UserTokenRecord, UserRecord, TenantDatabase) {
         guard let raw = request.parameters.get("token"),
             let (token, tdb) = try await request.tenantDirectory.mailedToken(tokenHash: SecretToken.digest(raw)),
-            token.purpose == purpose.rawValue, token.isUsable(at: request.akinai.clock()),
+            token.purpose == purpose, token.isUsable(at: request.akinai.clock()),
             let user = try await tdb.find(UserRecord.self, token.userID)
         else { throw AppError(.notFound, code: "link_invalid") }
         return (token, user, tdb)

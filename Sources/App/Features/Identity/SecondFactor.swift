@@ -9,7 +9,7 @@ enum SecondFactor {
         let services = context.services
         let now = context.now
         switch user.secondFactor {
-        case "totp":
+        case .totp:
             if let sealed = user.totpSecretSealed {
                 let cipher = try await services.keyStore.cipher(context.db)
                 if let secret = Base32.decode(try cipher.open(sealed, user.totpContext)),
@@ -32,7 +32,7 @@ enum SecondFactor {
                 )
                 return true
             }
-        case "email":
+        case .email:
             let digits = typed.filter(\.isNumber)
             let hash = SecretHash.of("\(user.id!):\(digits)", purpose: "email-code", services: services)
             guard digits.count == 6 else { return false }

@@ -105,7 +105,7 @@ struct SignIn: Sendable {
                 try await tx.delete(old)
             }
             let token = try await open(tx, user: user, stage: stage, settings: settings)
-            if stage == .secondFactor, user.secondFactor == "email" {
+            if stage == .secondFactor, user.secondFactor == .email {
                 try await sendEmailCode(tx, user: user)
             }
             try await AuditLog.append(
@@ -136,13 +136,13 @@ struct SignIn: Sendable {
     )
         -> SessionStage
     {
-        if passwordStep, user.secondFactor != "none" { return .secondFactor }
-        if current == .secondFactor, user.secondFactor == "email", !settings.allowEmailCode {
+        if passwordStep, user.secondFactor != .none { return .secondFactor }
+        if current == .secondFactor, user.secondFactor == .email, !settings.allowEmailCode {
             return .enrolSecondFactor
         }
         // The operator tenant always requires a second factor: its users reach every shop's operations.
         let required = settings.requireTwoFactor || isOperator
-        if passwordStep || current == .secondFactor, user.secondFactor == "none", required {
+        if passwordStep || current == .secondFactor, user.secondFactor == .none, required {
             return .enrolSecondFactor
         }
         let expired =
@@ -315,7 +315,7 @@ struct SignIn: Sendable {
                 try await context.audit(tx, action: "auth.sign_in", targetType: "user", targetID: user.id!.uuidString)
             }
             let token = try await open(tx, user: user, stage: stage, settings: settings)
-            if stage == .secondFactor, user.secondFactor == "email" { try await sendEmailCode(tx, user: user) }
+            if stage == .secondFactor, user.secondFactor == .email { try await sendEmailCode(tx, user: user) }
             return token
         }
     }
@@ -328,7 +328,7 @@ struct SignIn: Sendable {
         let now = services.clock()
         try await tx.lockUserRow(user.id!)
         try await tx.query(UserTokenRecord.self).filter(\.$userID == user.id!)
-            .filter(\.$purpose == UserTokenRecord.Purpose.emailCode.rawValue).filter(\.$usedAt == nil)
+            .filter(\.$purpose == .emailCode).filter(\.$usedAt == nil)
             .set(\.$usedAt, to: now).update()
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         try await tx.create(

@@ -12,11 +12,10 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "email") public var email: String
     /// The person's name, sealed with the tenant's data key (personal data).
     @Field(key: "name_sealed") public var nameSealed: String
-    @Field(key: "role") public var role: String
+    @Field(key: "role") public var role: Role
     /// Per-module grants for staff, as JSON (`{"orders":"write"}`).
-    @Field(key: "grants") public var grants: String
-    /// `active` or `disabled`.
-    @Field(key: "status") public var status: String
+    @Field(key: "grants") var grants: StoredJSON<[Module: Access]>
+    @Field(key: "status") public var status: UserStatus
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "password_changed_at") public var passwordChangedAt: Date
     @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
@@ -26,15 +25,14 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "failure_window_start") public var failureWindowStart: Date?
     @OptionalField(key: "locked_until") public var lockedUntil: Date?
     @Field(key: "locked_indefinitely") public var lockedIndefinitely: Bool
-    /// `none`, `totp` or `email`.
-    @Field(key: "second_factor") public var secondFactor: String
+    @Field(key: "second_factor") public var secondFactor: SecondFactorMethod
     @OptionalField(key: "totp_secret_sealed") public var totpSecretSealed: String?
     /// A TOTP secret being enrolled (sealed like the one in use); it replaces that one only when confirmed.
     @OptionalField(key: "totp_pending_sealed") public var totpPendingSealed: String?
     /// The last TOTP step accepted, so a code is accepted once.
     @OptionalField(key: "totp_last_step") public var totpLastStep: Int64?
-    /// JSON array of earlier password hashes, newest first.
-    @Field(key: "password_history") public var passwordHistory: String
+    /// Earlier password hashes, newest first.
+    @Field(key: "password_history") var passwordHistory: StoredJSON<[String]>
     @Field(key: "must_change_password") public var mustChangePassword: Bool
 
     public init() {}
@@ -51,16 +49,16 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
         self.tenantID = tenantID
         self.email = email
         self.nameSealed = ""
-        self.role = role.rawValue
-        self.grants = "{}"
-        self.status = "active"
+        self.role = role
+        self.grants = StoredJSON([:])
+        self.status = .active
         self.passwordHash = passwordHash
         self.passwordChangedAt = createdAt
         self.createdAt = createdAt
         self.failedAttempts = 0
         self.lockedIndefinitely = false
-        self.secondFactor = "none"
-        self.passwordHistory = "[]"
+        self.secondFactor = .none
+        self.passwordHistory = StoredJSON([])
         self.mustChangePassword = false
     }
 
@@ -88,25 +86,15 @@ public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
 
     /// Earlier password hashes, newest first.
     var previousHashes: [String] {
-        get { (try? JSONDecoder().decode([String].self, from: Data(passwordHistory.utf8))) ?? [] }
-        set {
-            passwordHistory =
-                String(data: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
-        }
+        get { passwordHistory.value }
+        set { passwordHistory = StoredJSON(newValue) }
     }
 
     /// Where the sealed name lives, for the cipher's associated data.
     var nameContext: FieldContext { FieldContext(table: Self.schema, column: "name_sealed", rowID: id ?? UUID()) }
 
     /// The user's role and grants as the domain sees them.
-    var permissions: Permissions {
-        let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(grants.utf8))) ?? [:]
-        var map: [Module: Access] = [:]
-        for (key, value) in decoded {
-            if let module = Module(rawValue: key), let access = Access(rawValue: value) { map[module] = access }
-        }
-        return Permissions(role: Role(rawValue: role) ?? .viewer, grants: map)
-    }
+    var permissions: Permissions { Permissions(role: role, grants: grants.value) }
 
-    var isActive: Bool { status == "active" }
+    var isActive: Bool { status == .active }
 }

@@ -7,7 +7,7 @@ public final class UserTokenRecord: Model, TenantOwned, @unchecked Sendable {
     public static var tenantKey: KeyPath<UserTokenRecord, FieldProperty<UserTokenRecord, UUID>> { \.$tenantID }
 
     /// What the secret is for.
-    public enum Purpose: String, Sendable {
+    public enum Purpose: String, Codable, Sendable {
         case invitation
         case passwordReset = "password_reset"
         case emailCode = "email_code"
@@ -16,7 +16,7 @@ public final class UserTokenRecord: Model, TenantOwned, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "tenant_id") public var tenantID: UUID
     @Field(key: "user_id") public var userID: UUID
-    @Field(key: "purpose") public var purpose: String
+    @Field(key: "purpose") public var purpose: Purpose
     @Field(key: "token_hash") public var tokenHash: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "expires_at") public var expiresAt: Date
@@ -28,7 +28,7 @@ public final class UserTokenRecord: Model, TenantOwned, @unchecked Sendable {
         self.id = UUID()
         self.tenantID = tenantID
         self.userID = userID
-        self.purpose = purpose.rawValue
+        self.purpose = purpose
         self.tokenHash = tokenHash
         self.createdAt = now
         self.expiresAt = now.addingTimeInterval(lifetime)

@@ -197,7 +197,7 @@ struct InventoryAPIController {
             let reservation = try await context.stockLedger.reserve(reference: reference, lines: lines)
             let response = Response(status: .created)
             try response.content.encode(
-                ReservationResponse(reference: reservation.reference, status: reservation.status)
+                ReservationResponse(reference: reservation.reference, status: reservation.status.rawValue)
             )
             return response
         } catch let error as StockError {

@@ -10,10 +10,9 @@ public final class ReservationRecord: Model, TenantOwned, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "tenant_id") public var tenantID: UUID
     @Field(key: "reference") public var reference: String
-    /// `held`, `released` or `committed`.
-    @Field(key: "status") public var status: String
-    /// JSON: the plain-SKU quantities held (`[{"sku": id, "quantity": n}]`).
-    @Field(key: "lines") public var lines: String
+    @Field(key: "status") public var status: ReservationStatus
+    /// The plain-SKU quantities held.
+    @Field(key: "lines") var lines: StoredJSON<[HeldQuantity]>
     @Field(key: "warehouse_id") public var warehouseID: UUID
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date

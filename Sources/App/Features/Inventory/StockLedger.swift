@@ -194,7 +194,7 @@ struct StockLedger: Sendable {
                 """
                 INSERT INTO reservations (id, tenant_id, reference, status, lines, warehouse_id, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: tx.tenantID), \(bind: reference), \(bind: ReservationStatus.held.rawValue),
-                    \(bind: Self.encode(needs)), \(bind: warehouse), \(bind: stamp), \(bind: stamp))
+                    \(bind: Self.held(needs).text), \(bind: warehouse), \(bind: stamp), \(bind: stamp))
                 ON CONFLICT (tenant_id, reference) DO NOTHING
                 RETURNING id
                 """
@@ -207,7 +207,9 @@ struct StockLedger: Sendable {
                 func key(_ lines: [(sku: UUID, quantity: Int)]) -> [String] {
                     lines.map { "\($0.sku) \($0.quantity)" }.sorted()
                 }
-                guard key(try Self.decode(existing.lines)) == key(needs), existing.warehouseID == warehouse else {
+                guard key(existing.lines.value.map { ($0.sku, $0.quantity) }) == key(needs),
+                    existing.warehouseID == warehouse
+                else {
                     throw StockError.referenceReused
                 }
                 return existing
@@ -266,7 +268,9 @@ struct StockLedger: Sendable {
                 """
             )
             guard let row = rows.first else { throw StockError.notReserved }
-            let needs = try Self.decode(try row.decode(column: "lines", as: String.self))
+            let needs = try row.decode(column: "lines", as: StoredJSON<[HeldQuantity]>.self).value.map {
+                (sku: $0.sku, quantity: $0.quantity)
+            }
             let warehouseID = try row.decode(column: "warehouse_id", as: UUID.self)
             let (onHandFactor, reservedFactor) = kind.deltas(1)
             for need in needs {
@@ -396,7 +400,7 @@ struct StockLedger: Sendable {
         movement.id = UUID()
         movement.skuID = sku
         movement.warehouseID = warehouse
-        movement.kind = kind.rawValue
+        movement.kind = kind
         movement.onHandDelta = onHand
         movement.reservedDelta = reserved
         movement.reference = String(reference.prefix(100))
@@ -463,29 +467,13 @@ struct StockLedger: Sendable {
         }
     }
 
-    static func encode(_ needs: [(sku: UUID, quantity: Int)]) -> String {
-        let array = needs.map { ["sku": $0.sku.uuidString, "quantity": String($0.quantity)] }
-        return String(data: (try? JSONEncoder().encode(array)) ?? Data("[]".utf8), encoding: .utf8) ?? "[]"
-    }
-
-    /// The lines of a stored reservation. An unreadable line is an error: settling part of an order would leave
-    /// stock reserved for ever.
-    static func decode(_ text: String) throws -> [(sku: UUID, quantity: Int)] {
-        let array = try JSONDecoder().decode([[String: String]].self, from: Data(text.utf8))
-        return try array.map { item in
-            guard let sku = item["sku"].flatMap(UUID.init(uuidString:)), let q = item["quantity"].flatMap(Int.init),
-                q > 0
-            else { throw StoredValueError(table: "reservations", column: "lines", underlying: "bad line") }
-            return (sku, q)
-        }
-    }
 }
 
-/// The states of a reservation.
-enum ReservationStatus: String, Sendable {
-    case held
-    case committed
-    case released
+extension StockLedger {
+    /// The stored form of a reservation's needs.
+    static func held(_ needs: [(sku: UUID, quantity: Int)]) -> StoredJSON<[HeldQuantity]> {
+        StoredJSON(needs.map { HeldQuantity(sku: $0.sku, quantity: $0.quantity) })
+    }
 }
 
 extension TenantContext {

@@ -11,7 +11,7 @@ public final class StockMovementRecord: Model, TenantOwned, @unchecked Sendable 
     @Field(key: "tenant_id") public var tenantID: UUID
     @Field(key: "sku_id") public var skuID: UUID
     @Field(key: "warehouse_id") public var warehouseID: UUID
-    @Field(key: "kind") public var kind: String
+    @Field(key: "kind") public var kind: MovementKind
     @Field(key: "on_hand_delta") public var onHandDelta: Int
     @Field(key: "reserved_delta") public var reservedDelta: Int
     @Field(key: "reference") public var reference: String

@@ -67,11 +67,11 @@ struct UsersController {
                 id: user.id!.uuidString,
                 email: user.email,
                 name: (try? cipher.open(user.nameSealed, user.nameContext)) ?? "—",
-                role: user.role,
-                status: user.status,
+                role: user.role.rawValue,
+                status: user.status.rawValue,
                 active: user.isActive,
                 locked: user.lockout.isLocked(at: context.now),
-                secondFactor: user.secondFactor,
+                secondFactor: user.secondFactor.rawValue,
                 lastSignIn: user.lastSignInAt.map { JST.format($0) + (user.lastSignInIP.map { " (\($0))" } ?? "") },
                 isSelf: user.id == context.userID
             )
@@ -157,14 +157,14 @@ struct UsersController {
         let old = user.role
         try await context.db.transaction { tx in
             try await guardNotSelfOrLastAdmin(user, context, tx)
-            user.role = role.rawValue
+            user.role = role
             try await tx.update(user)
             try await context.audit(
                 tx,
                 action: "user.role_change",
                 targetType: "user",
                 targetID: user.id!.uuidString,
-                details: ["email": user.email, "old": old, "new": role.rawValue]
+                details: ["email": user.email, "old": old.rawValue, "new": role.rawValue]
             )
         }
         return request.redirect(to: "/settings/users?notice=updated", redirectType: .normal)
@@ -174,7 +174,7 @@ struct UsersController {
         let user = try await context.find(UserRecord.self, parameter: "userID", in: request)
         try await context.db.transaction { tx in
             if !active { try await guardNotSelfOrLastAdmin(user, context, tx) }
-            user.status = active ? "active" : "disabled"
+            user.status = active ? .active : .disabled
             try await tx.update(user)
             if !active { try await endAccess(of: user, tx, now: context.now) }
             try await context.audit(

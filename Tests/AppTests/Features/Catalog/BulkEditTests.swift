@@ -22,7 +22,7 @@ import Vapor
             let applied = try await admin.post("/catalog/bulk", filter + [("confirm", "yes")])
             #expect(applied.location == "/catalog/bulk?applied=8")
             #expect(try await app.sku(shop, "GY-001").price == Int((Double(before) * 1.1).rounded()))
-            #expect(try await app.sku(shop, "TS-001").coolType == "ambient")
+            #expect(try await app.sku(shop, "TS-001").coolType == .ambient)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             let events = try await tdb.query(AuditEventRecord.self).filter(\.$action == "catalog.bulk_edit").all()
             #expect(events.count == 1)

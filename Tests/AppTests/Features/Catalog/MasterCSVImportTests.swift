@@ -67,7 +67,7 @@ import Vapor
             let gift = try await app.sku(shop, "GIFT-1")
             #expect(gift.isSet)
             #expect(try await app.sku(shop, "MUG-1").variant == "白, 呉須")
-            #expect(try await app.sku(shop, "TEA-100").taxClass == "reduced")
+            #expect(try await app.sku(shop, "TEA-100").taxClass == .reduced)
 
             var headers = HTTPHeaders()
             headers.bearerAuthorization = .init(token: token)

@@ -57,7 +57,7 @@ func enrolTOTP(
             #expect(uri.hasPrefix("otpauth://totp/"))
             #expect(uri.contains("issuer=Akinai"))
             let user = try #require(try await app.user(shop, email: shop.adminEmail))
-            #expect(user.secondFactor == "totp")
+            #expect(user.secondFactor == .totp)
             #expect(user.totpSecretSealed?.hasPrefix("ak1.") == true, "the secret is sealed at rest")
 
             // The password alone now only reaches the second-factor step.
@@ -144,7 +144,7 @@ func enrolTOTP(
             let admin = Browser(app)
             try await admin.signIn(shop)
             try await admin.post("/account/two-factor/email", [("current", shop.adminPassword)])
-            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == "email")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.secondFactor == .email)
 
             func codeFromMail() async throws -> String {
                 try await app.runJobs()
@@ -164,7 +164,7 @@ func enrolTOTP(
             #expect(try await reuse.post("/login/second-factor", [("code", code)]).status == .unauthorized)
             let token = try #require(
                 try await app.akinai.tenantDatabase(shop.id, on: app.db).query(UserTokenRecord.self)
-                    .filter(\.$purpose == "email_code").filter(\.$usedAt == nil).first()
+                    .filter(\.$purpose == .emailCode).filter(\.$usedAt == nil).first()
             )
             #expect(token.expiresAt.timeIntervalSince(token.createdAt) == 600)
             clock.advance(601)
@@ -229,7 +229,7 @@ func enrolTOTP(
                 try await group.waitForAll()
             }
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
-            let open = try await tdb.query(UserTokenRecord.self).filter(\.$purpose == "email_code")
+            let open = try await tdb.query(UserTokenRecord.self).filter(\.$purpose == .emailCode)
                 .filter(\.$usedAt == nil).count()
             #expect(open == 1)
         }
@@ -246,7 +246,7 @@ func enrolTOTP(
             let password = "another long password 1"
             try await staff.signIn(tenant: shop.code, email: "staff@shop-a.example", password: password)
             try await staff.post("/account/two-factor/email", [("current", password)])
-            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == "email")
+            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == .email)
 
             let admin = Browser(app)
             try await admin.signIn(shop)
@@ -267,7 +267,7 @@ func enrolTOTP(
             #expect(try await again.get("/orders").location == "/account/two-factor", "nothing else until enrolled")
             #expect(try await again.post("/account/two-factor/email").status == .forbidden)
             _ = try await enrolTOTP(again, clock: clock, password: password)
-            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == "totp")
+            #expect(try await app.user(shop, email: "staff@shop-a.example")?.secondFactor == .totp)
             #expect(try await again.get("/orders").status == .ok)
         }
     }

@@ -230,7 +230,7 @@ import Vapor
             )
             #expect(ok.status == .created)
             let moves = try await app.akinai.tenantDatabase(shop.id, on: app.db).query(StockMovementRecord.self).filter(
-                \.$kind == "adjustment"
+                \.$kind == .adjustment
             ).all()
             #expect(moves.map(\.reason) == ["破損"])
         }
@@ -330,7 +330,7 @@ import Vapor
                 try await group.waitForAll()
             }
             #expect(try await stock.figures([sku.id!])[sku.id!]?.onHand == total)
-            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == "transfer").count() == 40)
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == .transfer).count() == 40)
             #expect(try await stock.rebuild(repair: false).isEmpty)
         }
     }

@@ -62,7 +62,7 @@ import Vapor
             #expect(try await app.stock(shop).level(sku: sku.id!, warehouse: main.id!).onHand == 2)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             let take = try #require(
-                try await tdb.query(StockMovementRecord.self).filter(\.$kind == "stock_take").first()
+                try await tdb.query(StockMovementRecord.self).filter(\.$kind == .stockTake).first()
             )
             #expect(take.onHandDelta == 2 - before.onHand)
             #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "stock.count").count() == 1)

@@ -79,7 +79,7 @@ extension Application {
             #expect(figures.available == 0)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             #expect(try await tdb.query(ReservationRecord.self).count() == 50)
-            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == "reservation").count() == 50)
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == .reservation).count() == 50)
             #expect(try await stock.rebuild(repair: false).isEmpty, "the ledger agrees with the figures")
         }
     }

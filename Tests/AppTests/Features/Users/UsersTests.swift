@@ -131,7 +131,7 @@ import Vapor
                 try await admin.post("/settings/users/\(me.id!.uuidString)/role", [("role", "viewer")]).status
                     == .conflict
             )
-            #expect(try await app.user(shop, email: shop.adminEmail)?.role == "admin")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.role == .admin)
 
             let other = try await app.makeUser(in: shop, email: "second@shop-a.example", role: .admin)
             let second = Browser(app)
@@ -140,7 +140,7 @@ import Vapor
                 try await second.post("/settings/users/\(me.id!.uuidString)/role", [("role", "staff")]).status
                     == .seeOther
             )
-            #expect(try await app.user(shop, email: shop.adminEmail)?.role == "staff")
+            #expect(try await app.user(shop, email: shop.adminEmail)?.role == .staff)
         }
     }
 
@@ -168,11 +168,11 @@ import Vapor
                 csrf: form.hidden("_csrf")
             )
             #expect(late.status == .notFound)
-            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == "disabled")
+            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == .disabled)
             // Even a link that was still open when the user was disabled activates nobody.
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             try await tdb.activateInvitedUser(user.id!)
-            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == "disabled")
+            #expect(try await app.user(shop, email: "new@shop-a.example")?.status == .disabled)
         }
     }
 
@@ -205,10 +205,10 @@ import Vapor
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
             }
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
-            let active = try await tdb.query(UserRecord.self).filter(\.$role == "admin").filter(\.$status == "active")
+            let active = try await tdb.query(UserRecord.self).filter(\.$role == .admin).filter(\.$status == .active)
                 .count()
             #expect(active >= 1, "the shop keeps an active admin")
-            let disabled = try await tdb.query(UserRecord.self).filter(\.$status == "disabled").count()
+            let disabled = try await tdb.query(UserRecord.self).filter(\.$status == .disabled).count()
             #expect(outcomes.filter { $0 == "/settings/users?notice=updated" }.count == disabled)
             #expect(disabled + active == 20)
         }
