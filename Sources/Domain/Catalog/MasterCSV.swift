@@ -97,8 +97,15 @@ public enum MasterCSV {
         return (names, errors)
     }
 
+    /// The CSV column of each field name the catalog rules report.
+    static let columnOfField: [String: String] = [
+        "variant": "variant", "jan": "jan", "price": "price", "taxClass": "tax_class", "sizeClass": "size_class",
+        "coolType": "cool_type", "reorderPoint": "reorder_point", "labels": "labels", "components": "set_components",
+    ]
+
     /// One record checked on its own: the row when it is valid, and every error in it. What needs the whole
-    /// file (a SKU code twice, a set as another set's component) is checked by the caller.
+    /// file (a SKU code twice, a set as another set's component) is checked by the caller. The values are checked
+    /// by `CatalogRules`, the same rules as the API's and bulk edit's.
     public static func row(_ fields: [String], line: Int, names: [String]) -> (row: Row?, errors: [RowError]) {
         func value(_ column: String) -> String {
             guard let index = names.firstIndex(of: column), index < fields.count else { return "" }
@@ -109,59 +116,63 @@ public enum MasterCSV {
             errors.append(RowError(line: line, column: column, reason: reason))
         }
         if fields.count != names.count { fail("", "field_count") }
-        let productCode = value("product_code")
-        if (try? SKUCode(productCode)) == nil { fail("product_code", "code_invalid") }
-        let productName = value("product_name")
-        if (try? DisplayName(productName)) == nil { fail("product_name", "name_invalid") }
-        let skuCode = value("sku_code")
-        if (try? SKUCode(skuCode)) == nil { fail("sku_code", "code_invalid") }
-        let janText = value("jan")
-        if !janText.isEmpty, (try? JANCode(janText)) == nil { fail("jan", "jan_invalid") }
-        let price = Int(value("price"))
-        if price == nil || !(0...100_000_000).contains(price!) { fail("price", "price_invalid") }
-        let tax = value("tax_class").isEmpty ? TaxClass.standard : TaxClass(rawValue: value("tax_class"))
-        if tax == nil { fail("tax_class", "tax_class_invalid") }
-        let cool = value("cool_type").isEmpty ? CoolType.ambient : CoolType(rawValue: value("cool_type"))
-        if cool == nil { fail("cool_type", "cool_type_invalid") }
-        var reorder: Int?
-        if !value("reorder_point").isEmpty {
-            reorder = Int(value("reorder_point"))
-            if reorder == nil || !(0...1_000_000).contains(reorder!) { fail("reorder_point", "reorder_point_invalid") }
+        func labels(_ column: String) -> [String] { value(column).split(separator: ";").map(String.init) }
+        let product = ProductDraft.check(
+            code: value("product_code"),
+            name: value("product_name"),
+            supplier: value("supplier"),
+            labels: []
+        )
+        if case .failure(let problems) = product {
+            let columns = ["code": "product_code", "name": "product_name", "supplier": "supplier"]
+            for problem in problems.all { fail(columns[problem.field] ?? problem.field, problem.reason) }
         }
-        var components: [(String, Int)] = []
-        if !value("set_components").isEmpty {
-            let parts = value("set_components").split(separator: "|")
-            if parts.count > 50 { fail("set_components", "component_invalid") }
-            for part in parts.prefix(50) {
-                let pieces = part.split(separator: ":")
-                if pieces.count == 2, let quantity = Int(pieces[1]), (1...999).contains(quantity),
-                    (try? SKUCode(String(pieces[0]))) != nil, String(pieces[0]) != skuCode,
-                    !components.contains(where: { $0.0 == String(pieces[0]) })
-                {
-                    components.append((String(pieces[0]), quantity))
-                } else {
-                    fail("set_components", "component_invalid")
-                }
+        let reorderText = value("reorder_point")
+        let reorder = reorderText.isEmpty ? nil : Int(reorderText)
+        if !reorderText.isEmpty, reorder == nil { fail("reorder_point", "reorder_point_invalid") }
+        let parts: [(code: String, quantity: Int)] = value("set_components").split(separator: "|").map { part in
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count == 2, let quantity = Int(pieces[1]) else { return ("", 0) }
+            return (String(pieces[0]), quantity)
+        }
+        let sku = SKUDraft.check(
+            code: value("sku_code"),
+            variant: value("variant"),
+            jan: value("jan"),
+            price: Int(value("price")),
+            taxClass: value("tax_class"),
+            sizeClass: value("size_class"),
+            coolType: value("cool_type"),
+            reorderPoint: reorder,
+            labels: labels("labels"),
+            components: parts
+        )
+        if case .failure(let problems) = sku {
+            for problem in problems.all {
+                fail(
+                    problem.field == "code" ? "sku_code" : columnOfField[problem.field] ?? problem.field,
+                    problem.reason
+                )
             }
         }
-        if value("variant").count > 100 { fail("variant", "too_long") }
-        if value("supplier").count > 100 { fail("supplier", "too_long") }
-        guard errors.isEmpty, let price, let tax, let cool else { return (nil, errors) }
+        guard errors.isEmpty, case .success(let product) = product, case .success(let sku) = sku else {
+            return (nil, errors)
+        }
         let row = Row(
             line: line,
-            productCode: productCode,
-            productName: productName,
-            supplier: value("supplier"),
-            skuCode: skuCode,
-            variant: value("variant"),
-            jan: janText.isEmpty ? nil : janText,
-            price: price,
-            taxClass: tax,
-            sizeClass: String(value("size_class").prefix(20)),
-            coolType: cool,
-            reorderPoint: reorder,
-            labels: value("labels").split(separator: ";").map(String.init),
-            components: components
+            productCode: product.code.rawValue,
+            productName: product.name.rawValue,
+            supplier: product.supplier,
+            skuCode: sku.code.rawValue,
+            variant: sku.variant,
+            jan: sku.jan?.rawValue,
+            price: sku.price,
+            taxClass: sku.taxClass,
+            sizeClass: sku.sizeClass,
+            coolType: sku.coolType,
+            reorderPoint: sku.reorderPoint,
+            labels: sku.labels,
+            components: sku.components.map { ($0.code.rawValue, $0.quantity) }
         )
         return (row, [])
     }

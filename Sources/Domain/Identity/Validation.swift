@@ -11,6 +11,15 @@ public struct FieldError: Error, Equatable, Sendable {
     }
 }
 
+/// Every problem of one input, each naming its field.
+public struct FieldErrors: Error, Equatable, Sendable {
+    public let all: [FieldError]
+
+    public init(_ all: [FieldError]) {
+        self.all = all
+    }
+}
+
 /// The short code that names a tenant at sign-in (e.g. `demo-shop`).
 public struct TenantCode: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String

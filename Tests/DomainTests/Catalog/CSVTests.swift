@@ -35,7 +35,8 @@ import Testing
         let (rows, errors) = MasterCSV.read(csv)
         #expect(rows.map(\.skuCode) == ["P1-S"])
         #expect(errors.contains(.init(line: 3, column: "price", reason: "price_invalid")))
-        #expect(errors.contains(.init(line: 3, column: "jan", reason: "jan_invalid")))
+        // The same rule as the API's, with its more precise reason: the number has a wrong check digit.
+        #expect(errors.contains(.init(line: 3, column: "jan", reason: "jan_check_digit")))
         #expect(errors.contains(.init(line: 3, column: "tax_class", reason: "tax_class_invalid")))
         #expect(errors.contains(.init(line: 4, column: "sku_code", reason: "duplicate_of_line_2")))
         #expect(errors.contains(.init(line: 5, column: "set_components", reason: "component_invalid")))

@@ -66,9 +66,8 @@ struct BulkEditController {
         let apply: @Sendable (SKURecord) throws(FieldError) -> (before: String, after: String)?
         switch form.action {
         case "price_set":
-            guard let price = Int(value), (0...100_000_000).contains(price) else {
-                return try await fail("error.price_invalid")
-            }
+            // The values a bulk edit sets are checked by the same rules as the API's and the CSV import's.
+            guard let price = try? CatalogRules.price(Int(value)) else { return try await fail("error.price_invalid") }
             apply = { sku in
                 let before = sku.price
                 sku.price = price
@@ -84,17 +83,12 @@ struct BulkEditController {
                 // whole edit instead of trapping or wrapping.
                 let (scaled, overflow) = before.multipliedReportingOverflow(by: 100 + percent)
                 guard !overflow, before >= 0 else { throw FieldError(field: "value", reason: "price_invalid") }
-                let after = (scaled + 50) / 100
-                guard (0...100_000_000).contains(after) else {
-                    throw FieldError(field: "value", reason: "price_invalid")
-                }
+                let after = try CatalogRules.price((scaled + 50) / 100)
                 sku.price = after
                 return before == after ? nil : (String(before), String(after))
             }
         case "label_add", "label_remove":
-            guard (1...30).contains(value.count), !value.contains(",") else {
-                return try await fail("error.label_invalid")
-            }
+            guard let value = try? CatalogRules.label(value) else { return try await fail("error.label_invalid") }
             let adding = form.action == "label_add"
             apply = { sku in
                 var labels = sku.labels.split(separator: ",").map(String.init)
@@ -105,8 +99,12 @@ struct BulkEditController {
                 return before == sku.labels ? nil : (before, sku.labels)
             }
         case "reorder_set":
-            let point = value.isEmpty ? nil : Int(value)
-            guard value.isEmpty || (point.map { (0...1_000_000).contains($0) } ?? false) else {
+            let parsed = value.isEmpty ? nil : Int(value)
+            let point: Int?
+            do {
+                guard value.isEmpty || parsed != nil else { throw FieldError(field: "value", reason: "") }
+                point = try CatalogRules.reorderPoint(parsed)
+            } catch {
                 return try await fail("error.reorder_point_invalid")
             }
             apply = { sku in
@@ -118,10 +116,7 @@ struct BulkEditController {
             return try await fail("error.bulk_action_invalid")
         }
 
-        let query = context.db.query(SKURecord.self)
-        if let q = form.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            query.anyContains(q, in: ["code", "variant"])
-        }
+        let query = context.db.query(SKURecord.self).matching(form.q, in: context.db)
         if let cool = form.cool.flatMap(CoolType.init(rawValue:)) { query.filter(\.$coolType == cool) }
         if let tax = form.tax.flatMap(TaxClass.init(rawValue:)) { query.filter(\.$taxClass == tax) }
         let skus = try await query.sort(\.$code).limit(Self.limit + 1).all()

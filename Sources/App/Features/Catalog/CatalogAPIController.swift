@@ -133,10 +133,7 @@ struct CatalogAPIController {
     @Sendable func listSKUs(_ request: Request, _ context: TenantContext) async throws -> PageResponse<SKUResponse> {
         let query = try request.query.decode(ListQuery.self)
         let (page, perPage) = try Self.paging(query, sorts: Self.skuSorts)
-        let builder = context.db.query(SKURecord.self)
-        if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            builder.group(.or) { $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q) }
-        }
+        let builder = context.db.query(SKURecord.self).matching(query.q, in: context.db)
         let total = try await builder.copy().count()
         let skus = try await builder.sort(\.$code).range(((page - 1) * perPage)..<(page * perPage)).all()
         let available = try await context.stockLedger.available(

@@ -39,13 +39,7 @@ struct CatalogController {
 
     @Sendable func list(_ request: Request, _ context: TenantContext) async throws -> Response {
         var filter = try request.query.decode(Filter.self)
-        let query = context.db.query(SKURecord.self)
-        if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            query.group(.or) {
-                $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q)
-                    .filter(context.db.skusOfProducts(named: q))
-            }
-        }
+        let query = context.db.query(SKURecord.self).matching(filter.q, in: context.db)
         if let cool = filter.cool.flatMap(CoolType.init(rawValue:)) { query.filter(\.$coolType == cool) }
         if let tax = filter.tax.flatMap(TaxClass.init(rawValue:)) { query.filter(\.$taxClass == tax) }
         switch filter.sort {

@@ -42,8 +42,6 @@ struct CatalogWriter: Sendable {
 
     static let channels: Set<String> = ["rakuten", "yahoo", "amazon", "shopify", "own"]
     static let maxSKUs = 200
-    static let maxLabels = 20
-    static let maxComponents = 50
 
     /// The limits on an input's shape that the API document states, checked before anything is read or
     /// written: counts are refused, never cut, and a component or channel named twice is an error, not a
@@ -53,15 +51,7 @@ struct CatalogWriter: Sendable {
             AppError(.unprocessableEntity, code: "validation_failed", messageKey: key, field: field)
         }
         guard (1...maxSKUs).contains(input.skus.count) else { throw refuse("error.skus_required", "skus") }
-        guard (input.labels?.count ?? 0) <= maxLabels else { throw refuse("error.labels_too_many", "labels") }
         for (index, sku) in input.skus.enumerated() {
-            guard (sku.labels?.count ?? 0) <= maxLabels else {
-                throw refuse("error.labels_too_many", "skus[\(index)].labels")
-            }
-            let components = (sku.components ?? []).map(\.sku)
-            guard components.count <= maxComponents, Set(components).count == components.count else {
-                throw refuse("error.component_invalid", "skus[\(index)].components")
-            }
             let listings = sku.listings ?? []
             guard
                 listings.allSatisfy({
@@ -74,19 +64,38 @@ struct CatalogWriter: Sendable {
     /// Creates a product with its SKUs, set compositions, listings and empty stock rows.
     func create(_ input: ProductInput) async throws -> ProductRecord {
         let now = services.clock()
-        let code = try field { try SKUCode(input.code, field: "code") }
-        let name = try field { try DisplayName(input.name, field: "name") }
+        let draft = try Self.draft(
+            ProductDraft.check(code: input.code, name: input.name, supplier: input.supplier, labels: input.labels),
+            field: ""
+        )
         try Self.checkShape(input)
+        let drafts = try input.skus.enumerated().map { index, item in
+            try Self.draft(
+                SKUDraft.check(
+                    code: item.code,
+                    variant: item.variant,
+                    jan: item.jan,
+                    price: item.price,
+                    taxClass: item.taxClass,
+                    sizeClass: item.sizeClass,
+                    coolType: item.coolType,
+                    reorderPoint: item.reorderPoint,
+                    labels: item.labels,
+                    components: (item.components ?? []).map { ($0.sku, $0.quantity) }
+                ),
+                field: "skus[\(index)]."
+            )
+        }
         return try await tdb.transaction { tx in
-            if try await tx.query(ProductRecord.self).filter(\.$code == code.rawValue).first() != nil {
+            if try await tx.query(ProductRecord.self).filter(\.$code == draft.code.rawValue).first() != nil {
                 throw AppError(.conflict, code: "conflict", messageKey: "error.code_taken", field: "code")
             }
             let product = ProductRecord()
             product.id = UUID()
-            product.code = code.rawValue
-            product.name = name.rawValue
-            product.supplier = String((input.supplier ?? "").prefix(100))
-            product.labels = Self.labels(input.labels)
+            product.code = draft.code.rawValue
+            product.name = draft.name.rawValue
+            product.supplier = draft.supplier
+            product.labels = draft.labels.joined(separator: ",")
             product.createdAt = now
             product.updatedAt = now
             try await tx.create(product)
@@ -96,23 +105,16 @@ struct CatalogWriter: Sendable {
             for (index, item) in input.skus.enumerated().sorted(by: {
                 ($0.element.components == nil) && ($1.element.components != nil)
             }) {
-                let sku = try await makeSKU(item, index: index, product: product, tx: tx, now: now)
+                let sku = try await makeSKU(drafts[index], index: index, product: product, tx: tx, now: now)
                 created[sku.code] = sku
-                if let components = item.components, !components.isEmpty {
-                    for (n, component) in components.enumerated() {
-                        guard component.quantity > 0, component.quantity <= 999 else {
-                            throw AppError(
-                                .unprocessableEntity,
-                                code: "validation_failed",
-                                messageKey: "error.quantity_invalid",
-                                field: "skus[\(index)].components[\(n)].quantity"
-                            )
-                        }
+                if !drafts[index].components.isEmpty {
+                    for (n, component) in drafts[index].components.enumerated() {
+                        let code = component.code.rawValue
                         let part: SKURecord?
-                        if let local = created[component.sku] {
+                        if let local = created[code] {
                             part = local
                         } else {
-                            part = try await tx.query(SKURecord.self).filter(\.$code == component.sku).first()
+                            part = try await tx.query(SKURecord.self).filter(\.$code == code).first()
                         }
                         guard let part, !part.isSet, part.id != sku.id else {
                             throw AppError(
@@ -167,68 +169,43 @@ struct CatalogWriter: Sendable {
     }
 
     private func makeSKU(
-        _ item: ProductInput.SKUInput,
+        _ draft: SKUDraft,
         index: Int,
         product: ProductRecord,
         tx: TenantDatabase,
         now: Date
     ) async throws -> SKURecord {
-        let prefix = "skus[\(index)]."
-        let code = try field { try SKUCode(item.code, field: prefix + "code") }
-        if try await tx.query(SKURecord.self).filter(\.$code == code.rawValue).first() != nil {
-            throw AppError(.conflict, code: "conflict", messageKey: "error.code_taken", field: prefix + "code")
-        }
-        let jan = try item.jan.flatMap { $0.isEmpty ? nil : $0 }.map { raw in try field { try JANCode(raw) } }
-        guard (0...100_000_000).contains(item.price) else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.price_invalid",
-                field: prefix + "price"
-            )
-        }
-        guard let tax = TaxClass(rawValue: item.taxClass ?? "standard") else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.tax_class_invalid",
-                field: prefix + "taxClass"
-            )
-        }
-        guard let cool = CoolType(rawValue: item.coolType ?? "ambient") else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.cool_type_invalid",
-                field: prefix + "coolType"
-            )
-        }
-        if let point = item.reorderPoint, !(0...1_000_000).contains(point) {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.reorder_point_invalid",
-                field: prefix + "reorderPoint"
-            )
+        if try await tx.query(SKURecord.self).filter(\.$code == draft.code.rawValue).first() != nil {
+            throw AppError(.conflict, code: "conflict", messageKey: "error.code_taken", field: "skus[\(index)].code")
         }
         let sku = SKURecord()
         sku.id = UUID()
         sku.productID = product.id!
-        sku.code = code.rawValue
-        sku.variant = String((item.variant ?? "").prefix(100))
-        sku.jan = jan?.rawValue
-        sku.price = item.price
-        sku.taxClass = tax
-        sku.sizeClass = String((item.sizeClass ?? "").prefix(20))
-        sku.coolType = cool
-        sku.isSet = !(item.components ?? []).isEmpty
-        sku.reorderPoint = item.reorderPoint
+        sku.code = draft.code.rawValue
+        sku.variant = draft.variant
+        sku.jan = draft.jan?.rawValue
+        sku.price = draft.price
+        sku.taxClass = draft.taxClass
+        sku.sizeClass = draft.sizeClass
+        sku.coolType = draft.coolType
+        sku.isSet = !draft.components.isEmpty
+        sku.reorderPoint = draft.reorderPoint
         sku.reorderAlerted = false
-        sku.labels = Self.labels(item.labels)
+        sku.labels = draft.labels.joined(separator: ",")
         sku.createdAt = now
         sku.updatedAt = now
         try await tx.create(sku)
         return sku
+    }
+
+    /// The checked value, or a 422 naming the first field in error (under `field`, the path of the input).
+    static func draft<T>(_ result: Result<T, FieldErrors>, field prefix: String) throws -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let errors):
+            let first = errors.all.first ?? FieldError(field: "", reason: "validation_failed")
+            throw AppError.invalid(FieldError(field: prefix + first.field, reason: first.reason))
+        }
     }
 
     private func field<T>(_ body: () throws -> T) throws -> T {
@@ -237,11 +214,6 @@ struct CatalogWriter: Sendable {
         } catch let error as FieldError {
             throw AppError.invalid(error)
         }
-    }
-
-    static func labels(_ labels: [String]?) -> String {
-        (labels ?? []).map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: " ") }
-            .filter { !$0.isEmpty }.prefix(maxLabels).map { String($0.prefix(30)) }.joined(separator: ",")
     }
 }
 

@@ -258,7 +258,7 @@ struct MasterImport: Sendable {
         record.sizeClass = row.sizeClass
         record.coolType = row.coolType
         record.reorderPoint = row.reorderPoint
-        record.labels = CatalogWriter.labels(row.labels)
+        record.labels = row.labels.joined(separator: ",")
         record.isSet = !row.components.isEmpty
         return record
     }

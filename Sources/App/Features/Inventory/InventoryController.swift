@@ -60,10 +60,7 @@ struct InventoryController {
 
     @Sendable func list(_ request: Request, _ context: TenantContext) async throws -> Response {
         var filter = try request.query.decode(Filter.self)
-        let query = context.db.query(SKURecord.self).filter(\.$isSet == false)
-        if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            query.group(.or) { $0.anyContains(q, in: ["code", "variant"]).filter(\.$jan == q) }
-        }
+        let query = context.db.query(SKURecord.self).filter(\.$isSet == false).matching(filter.q, in: context.db)
         if filter.low != nil { query.filter(\.$reorderAlerted == true) }
         query.sort(\.$code, filter.sort == "-code" ? .descending : .ascending)
         let total = try await query.copy().count()

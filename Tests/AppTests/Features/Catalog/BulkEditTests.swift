@@ -37,6 +37,24 @@ import Vapor
         }
     }
 
+    /// Bulk edit finds SKUs as the catalog's search box does: by product name and by JAN too.
+    @Test func theFilterSearchesProductNamesAndJANsLikeTheCatalog() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            _ = try await DemoCatalog.seed(app.akinai.tenantDatabase(shop.id, on: app.db), services: app.akinai)
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            let byName = try await admin.post(
+                "/catalog/bulk",
+                [("q", "冷凍餃子"), ("action", "label_add"), ("value", "x")]
+            )
+            #expect(byName.element("bulk-count")?.contains("8") == true, "the 8 variants of 国産豚の冷凍餃子")
+            let jan = try #require(try await app.sku(shop, "GY-001").jan)
+            let byJAN = try await admin.post("/catalog/bulk", [("q", jan), ("action", "label_add"), ("value", "x")])
+            #expect(byJAN.element("bulk-count")?.contains("1") == true)
+        }
+    }
+
     /// Ten "+10 %" edits of the same SKUs at once compound, as ten in a row would: none is lost.
     @Test func concurrentPercentChangesCompound() async throws {
         try await withApp { app, _ in

@@ -166,6 +166,11 @@ import Vapor
                 ),
                 (#"{"code": "X", "name": "x", "skus": [{"code": "X 1", "price": 100}]}"#, "code", "skus[0].code"),
                 (#"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": -1}]}"#, "price", "skus[0].price"),
+                // Refused, not cut to 100 characters: the same rule as the CSV import's.
+                (
+                    #"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": 1, "variant": "\#(String(repeating: "v", count: 101))"}]}"#,
+                    "100", "skus[0].variant"
+                ),
                 (
                     #"{"code": "X", "name": "x", "skus": [{"code": "X-1", "price": 1, "components": [{"sku": "NOPE", "quantity": 1}]}]}"#,
                     "component", "skus[0].components[0].sku"
@@ -177,10 +182,11 @@ import Vapor
                 (#"{"code": "X", "name": "x", "skus": []}"#, "SKU", "skus"),
                 (#"{"code": "X", "name": "#, "", ""),
             ]
-            for (json, _, _) in cases {
+            for (json, _, field) in cases {
                 let page = try await post(api, "/api/v1/products", json)
                 #expect([.unprocessableEntity, .badRequest].contains(page.status), "\(json)")
                 #expect(page.body.contains("\"error\""))
+                if !field.isEmpty { #expect(page.body.contains("\"field\":\"\(field)"), "\(json): \(page.body)") }
             }
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             #expect(try await tdb.query(ProductRecord.self).count() == 0)
