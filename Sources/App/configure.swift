@@ -8,14 +8,17 @@ import SQLKit
 import Vapor
 
 /// The composition root: builds every dependency once, migrates the database and registers routes.
-///
-/// `adjust` edits the services after they are built and before anything uses them: tests swap the clock, the
-/// mailer or the rate limits, or register jobs of their own.
-public func configure(
+public func configure(_ app: Application, config: AppConfig, startWorkers: Bool = false) async throws {
+    try await configure(app, config: config, startWorkers: startWorkers) { _ in }
+}
+
+/// The composition root, with `adjust` editing the services after they are built and before anything uses them:
+/// tests swap the clock, the mailer or the rate limits, or register jobs of their own.
+func configure(
     _ app: Application,
     config: AppConfig,
     startWorkers: Bool = false,
-    services adjust: (inout AppServices) throws -> Void = { _ in }
+    services adjust: (inout AppServices) throws -> Void
 ) async throws {
     app.logger.logLevel = config.logLevel
     app.http.server.configuration.hostname = config.hostname

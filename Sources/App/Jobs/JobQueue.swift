@@ -4,21 +4,21 @@ import Foundation
 import SQLKit
 
 /// Enqueues, claims and settles jobs with plain SQL, so that claiming is one atomic statement.
-public enum JobQueue {
+enum JobQueue {
     /// A job a worker has leased.
-    public struct Claimed: Sendable {
-        public let id: UUID
-        public let kind: String
-        public let payload: String
-        public let tenantID: UUID?
-        public let attempts: Int
-        public let maxAttempts: Int
+    struct Claimed: Sendable {
+        let id: UUID
+        let kind: String
+        let payload: String
+        let tenantID: UUID?
+        let attempts: Int
+        let maxAttempts: Int
     }
 
     /// Adds a job. With a `uniqueKey`, a second enqueue of the same key is a no-op; returns whether a job
     /// was added.
     @discardableResult
-    public static func enqueue(
+    static func enqueue(
         on db: any Database,
         kind: String,
         payload: String = "{}",
@@ -67,7 +67,7 @@ public enum JobQueue {
     /// `FOR UPDATE SKIP LOCKED`, so concurrent workers on any number of instances never get the same job; on
     /// SQLite the single UPDATE statement is atomic by itself. A running job whose lease has expired (its
     /// worker died) is due again.
-    public static func claim(
+    static func claim(
         on db: any Database,
         worker: String,
         now: Date,
@@ -102,7 +102,7 @@ public enum JobQueue {
     }
 
     /// Marks a job done, if this worker still holds its lease.
-    public static func complete(on db: any Database, _ job: Claimed, worker: String, now: Date) async throws {
+    static func complete(on db: any Database, _ job: Claimed, worker: String, now: Date) async throws {
         // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw(
@@ -115,7 +115,7 @@ public enum JobQueue {
     }
 
     /// Records a failure: the job is retried after a backoff, or marked dead after its last attempt.
-    public static func fail(
+    static func fail(
         on db: any Database,
         _ job: Claimed,
         worker: String,

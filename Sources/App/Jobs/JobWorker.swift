@@ -4,8 +4,8 @@ import Foundation
 import Logging
 
 /// Claims and runs jobs one at a time.
-public struct JobWorker: Sendable {
-    public let id: String
+struct JobWorker: Sendable {
+    let id: String
     let db: any Database
     let services: AppServices
     let logger: Logger
@@ -15,7 +15,7 @@ public struct JobWorker: Sendable {
     static let defaultLease: TimeInterval = 300
     var backoff = Backoff()
 
-    public init(id: String, db: any Database, services: AppServices, logger: Logger) {
+    init(id: String, db: any Database, services: AppServices, logger: Logger) {
         self.id = id
         self.db = db
         self.services = services
@@ -25,7 +25,7 @@ public struct JobWorker: Sendable {
     var isPostgres: Bool { !services.transactor.isSQLite }
 
     /// Enqueues the current slot of every periodic job; a slot already enqueued by any instance is skipped.
-    public func schedulePeriodic() async throws {
+    func schedulePeriodic() async throws {
         let now = services.clock()
         for periodic in services.jobs.periodic {
             let slot = Int(now.timeIntervalSince1970 / periodic.every)
@@ -42,7 +42,7 @@ public struct JobWorker: Sendable {
 
     /// Runs one due job if there is one; returns whether it did.
     @discardableResult
-    public func runOnce() async throws -> Bool {
+    func runOnce() async throws -> Bool {
         guard
             let job = try await JobQueue.claim(
                 on: db,
@@ -92,7 +92,7 @@ public struct JobWorker: Sendable {
     }
 
     /// Runs jobs until cancelled, polling every `interval` when idle.
-    public func run(pollInterval: Duration = .seconds(1)) async {
+    func run(pollInterval: Duration = .seconds(1)) async {
         var lastSchedule = Date.distantPast
         while !Task.isCancelled {
             do {

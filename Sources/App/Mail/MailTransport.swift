@@ -4,13 +4,13 @@ import NIOCore
 import NIOPosix
 
 /// Delivers rendered mail: to an SMTP server, or as `.eml` files when no server is configured.
-public struct MailTransport: Sendable {
+struct MailTransport: Sendable {
     /// A human-readable description for logs and the operator page.
-    public let description: String
-    public let send: @Sendable (OutgoingMail, _ messageID: String, _ date: Date) async throws -> Void
+    let description: String
+    let send: @Sendable (OutgoingMail, _ messageID: String, _ date: Date) async throws -> Void
 
     /// Writes each mail as `<directory>/<time>-<id>.eml`.
-    public static func files(directory: String) -> MailTransport {
+    static func files(directory: String) -> MailTransport {
         MailTransport(description: "files in \(directory)") { mail, messageID, date in
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let stamp = Int(date.timeIntervalSince1970 * 1000)
@@ -23,7 +23,7 @@ public struct MailTransport: Sendable {
     }
 
     /// Sends through the server of an `smtp://`, `smtp+starttls://` or `smtps://` URL.
-    public static func smtp(_ configuration: SMTPConfiguration, group: any EventLoopGroup) -> MailTransport {
+    static func smtp(_ configuration: SMTPConfiguration, group: any EventLoopGroup) -> MailTransport {
         MailTransport(description: configuration.description) { mail, messageID, date in
             try await SMTPClient(configuration: configuration, group: group).send(
                 mail,

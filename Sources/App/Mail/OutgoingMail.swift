@@ -1,13 +1,13 @@
 import Foundation
 
 /// A plain-text mail, rendered as UTF-8 MIME with RFC 2047 encoded headers so Japanese text survives.
-public struct OutgoingMail: Sendable, Equatable {
-    public var from: String
-    public var to: String
-    public var subject: String
-    public var body: String
+struct OutgoingMail: Sendable, Equatable {
+    var from: String
+    var to: String
+    var subject: String
+    var body: String
 
-    public init(from: String, to: String, subject: String, body: String) {
+    init(from: String, to: String, subject: String, body: String) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -15,7 +15,7 @@ public struct OutgoingMail: Sendable, Equatable {
     }
 
     /// The message as it goes on the wire or into an `.eml` file (CRLF line ends).
-    public func rendered(date: Date, messageID: String) -> String {
+    func rendered(date: Date, messageID: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(secondsFromGMT: 0)

@@ -10,32 +10,32 @@ import Foundation
 /// certificate instead of the system's roots (for a private mail relay). With `smtp://`, a server that does not
 /// offer STARTTLS gets no mail (Akinai's mails carry sign-in links and codes) unless it is on loopback or the URL
 /// says `?tls=none`.
-public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
+struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// How TLS is used.
-    public enum Security: String, Sendable {
+    enum Security: String, Sendable {
         case opportunistic
         case startTLS
         case implicitTLS
     }
 
-    public var host: String
-    public var port: Int
-    public var security: Security
-    public var username: String?
-    public var password: String?
-    public var from: String
+    var host: String
+    var port: Int
+    var security: Security
+    var username: String?
+    var password: String?
+    var from: String
     /// The name sent with EHLO.
-    public var heloName: String
+    var heloName: String
     /// A PEM file of CA certificates to trust instead of the system's.
-    public var caFile: String?
+    var caFile: String?
     /// `?tls=none`: the operator accepts sending in clear text to a server that offers no STARTTLS.
-    public var allowsPlaintext: Bool
+    var allowsPlaintext: Bool
 
-    public struct URLError: Error, CustomStringConvertible {
-        public let description: String
+    struct URLError: Error, CustomStringConvertible {
+        let description: String
     }
 
-    public init(url raw: String) throws {
+    init(url raw: String) throws {
         guard let components = URLComponents(string: raw), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
         else { throw URLError(description: "AKINAI_SMTP_URL must look like smtp://host:port") }
@@ -55,11 +55,11 @@ public struct SMTPConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.allowsPlaintext = components.queryItems?.first { $0.name == "tls" }?.value == "none"
     }
 
-    public var hostIsIPAddress: Bool {
+    var hostIsIPAddress: Bool {
         host.contains(":") || host.split(separator: ".").allSatisfy { Int($0) != nil }
     }
 
-    public var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
+    var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
 
-    public var description: String { "SMTP \(host):\(port) (\(security.rawValue))" }
+    var description: String { "SMTP \(host):\(port) (\(security.rawValue))" }
 }

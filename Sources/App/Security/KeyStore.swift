@@ -9,26 +9,26 @@ import Synchronization
 ///
 /// Tenant data keys are random 256-bit keys stored only wrapped by the master key. Unwrapped keys are cached
 /// in memory per tenant.
-public final class KeyStore: Sendable {
+final class KeyStore: Sendable {
     let master: SymmetricKey
     /// The key of the audit chain and its signed heads, derived from the master key.
     let auditKey: SymmetricKey
-    public let fingerprint: String
+    let fingerprint: String
     private let cache = Mutex<[UUID: FieldCipher]>([:])
 
-    public init(master: SymmetricKey) {
+    init(master: SymmetricKey) {
         self.master = master
         self.auditKey = AuditChain.key(master: master)
         self.fingerprint = KeyWrap.fingerprint(master)
     }
 
     /// Errors about the master key or a tenant's keys.
-    public struct KeyError: Error, CustomStringConvertible {
-        public let description: String
+    struct KeyError: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// Loads the master key from `path`, or creates it there (0600) with a warning when it does not exist.
-    public static func loadOrCreate(path: String, logger: Logger) throws -> KeyStore {
+    static func loadOrCreate(path: String, logger: Logger) throws -> KeyStore {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
             let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

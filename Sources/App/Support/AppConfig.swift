@@ -5,41 +5,41 @@ import Logging
 /// Akinai's settings, read from `AKINAI_*` environment variables with safe defaults (see the README).
 public struct AppConfig: Sendable {
     /// Which database Akinai runs on.
-    public enum DatabaseLocation: Sendable, Equatable {
+    enum DatabaseLocation: Sendable, Equatable {
         case sqlite(path: String)
         case postgres(url: String)
     }
 
-    public var database: DatabaseLocation
-    public var dataDirectory: String
-    public var hostname: String
-    public var port: Int
+    var database: DatabaseLocation
+    var dataDirectory: String
+    var hostname: String
+    var port: Int
     /// The address users reach Akinai at, used in mails and to decide on Secure cookies and HSTS.
-    public var publicBaseURL: String
+    var publicBaseURL: String
     public var logLevel: Logger.Level
-    public var masterKeyFile: String
+    var masterKeyFile: String
     /// log2 of scrypt's N for new password hashes.
-    public var scryptLogN: Int
+    var scryptLogN: Int
     /// Whether this instance runs background job workers.
-    public var runWorkers: Bool
-    public var workerCount: Int
+    var runWorkers: Bool
+    var workerCount: Int
     /// `AKINAI_SMTP_URL`; without it mails are written as `.eml` files under `<data>/mail`.
-    public var smtp: SMTPConfiguration?
+    var smtp: SMTPConfiguration?
     /// The sender of Akinai's mails.
-    public var mailFrom: String
+    var mailFrom: String
     /// `AKINAI_SQLITE_SYNCHRONOUS`: `FULL` (default) or `NORMAL`.
-    public var sqliteSynchronous: String
+    var sqliteSynchronous: String
     /// `AKINAI_DB_POOL`: PostgreSQL connections per event loop (default 8).
-    public var postgresPoolSize: Int
+    var postgresPoolSize: Int
     /// `AKINAI_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed (none by default).
-    public var trustedProxies: [IPNetwork]
+    var trustedProxies: [IPNetwork]
     /// Views, styles and the password list, ending in `/`: `AKINAI_RESOURCES_DIR`, or found beside the
     /// executable or in the working directory.
-    public var resourcesDirectory: String
+    var resourcesDirectory: String
 
     /// Errors in the environment that stop Akinai from starting.
-    public struct ConfigError: Error, CustomStringConvertible {
-        public let description: String
+    struct ConfigError: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// Reads the configuration from `environment`.
@@ -162,5 +162,5 @@ public struct AppConfig: Sendable {
     }
 
     /// Whether users reach Akinai over HTTPS (so cookies get `Secure` and responses get HSTS).
-    public var servedOverTLS: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
+    var servedOverTLS: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
 }

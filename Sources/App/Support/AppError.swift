@@ -2,29 +2,29 @@ import Domain
 import Vapor
 
 /// An error with an HTTP status, a stable code for API clients, and a message key for people.
-public struct AppError: AbortError, Sendable {
-    public let status: HTTPResponseStatus
-    public let code: String
+struct AppError: AbortError, Sendable {
+    let status: HTTPResponseStatus
+    let code: String
     /// A key into the message tables (`Strings`), or plain text when no key matches.
-    public let messageKey: String
-    public var field: String?
+    let messageKey: String
+    var field: String?
 
-    public var reason: String { messageKey }
+    var reason: String { messageKey }
 
-    public init(_ status: HTTPResponseStatus, code: String, messageKey: String? = nil, field: String? = nil) {
+    init(_ status: HTTPResponseStatus, code: String, messageKey: String? = nil, field: String? = nil) {
         self.status = status
         self.code = code
         self.messageKey = messageKey ?? "error.\(code)"
         self.field = field
     }
 
-    public static let unauthorized = AppError(.unauthorized, code: "unauthorized")
-    public static let forbidden = AppError(.forbidden, code: "forbidden")
-    public static let notFound = AppError(.notFound, code: "not_found")
-    public static let csrf = AppError(.forbidden, code: "csrf_failed")
+    static let unauthorized = AppError(.unauthorized, code: "unauthorized")
+    static let forbidden = AppError(.forbidden, code: "forbidden")
+    static let notFound = AppError(.notFound, code: "not_found")
+    static let csrf = AppError(.forbidden, code: "csrf_failed")
 
     /// A 422 for one invalid field.
-    public static func invalid(_ error: FieldError) -> AppError {
+    static func invalid(_ error: FieldError) -> AppError {
         AppError(
             .unprocessableEntity,
             code: "validation_failed",
@@ -34,7 +34,7 @@ public struct AppError: AbortError, Sendable {
     }
 
     /// A 409 for a request that conflicts with the current state.
-    public static func conflict(_ key: String) -> AppError {
+    static func conflict(_ key: String) -> AppError {
         AppError(.conflict, code: "conflict", messageKey: "error.\(key)")
     }
 }

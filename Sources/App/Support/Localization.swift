@@ -3,7 +3,7 @@ import Leaf
 import Vapor
 
 /// The languages of the web UI. Japanese is the default; English is one click away.
-public enum Language: String, Sendable, CaseIterable, Encodable {
+enum Language: String, Sendable, CaseIterable, Encodable {
     case ja
     case en
 }
@@ -12,7 +12,7 @@ public enum Language: String, Sendable, CaseIterable, Encodable {
 ///
 /// Both tables must have the same keys, or Akinai does not start: a string missing in one language would
 /// otherwise show the other language's text, or nothing, without anyone noticing.
-public struct Localizer: Sendable {
+struct Localizer: Sendable {
     static let cookieName = "akinai_lang"
 
     private let tables: [Language: [String: String]]

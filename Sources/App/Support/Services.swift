@@ -5,25 +5,25 @@ import Foundation
 import Vapor
 
 /// Every dependency with a side effect, built once in `configure` and passed down. Tests build their own.
-public struct AppServices: Sendable {
-    public var config: AppConfig
+struct AppServices: Sendable {
+    var config: AppConfig
     /// The current time. Tests move it instead of sleeping.
-    public var clock: @Sendable () -> Date
-    public var passwordHasher: ScryptHasher
+    var clock: @Sendable () -> Date
+    var passwordHasher: ScryptHasher
     /// Where password hashes run: threads of their own, a bounded queue.
     var passwordWork: PasswordWork
-    public var keyStore: KeyStore
-    public var transactor: Transactor
-    public var jobs: JobRegistry
-    public var mailer: MailTransport
-    public var commonPasswords: CommonPasswords
+    var keyStore: KeyStore
+    var transactor: Transactor
+    var jobs: JobRegistry
+    var mailer: MailTransport
+    var commonPasswords: CommonPasswords
     /// The UI text in every language.
-    public var strings: Localizer
+    var strings: Localizer
     var rateLimits: RateLimits
 
     /// A database view limited to one tenant, on `db`.
     // tenancy: the one constructor of TenantDatabase
-    public func tenantDatabase(_ tenantID: UUID, on db: any FluentKit.Database) -> TenantDatabase {
+    func tenantDatabase(_ tenantID: UUID, on db: any FluentKit.Database) -> TenantDatabase {
         TenantDatabase(tenantID: tenantID, db: db, transactor: transactor, auditKey: keyStore.auditKey)
     }
 }
@@ -34,7 +34,7 @@ extension Application {
     }
 
     /// The services built by `configure`.
-    public var akinai: AppServices {
+    var akinai: AppServices {
         get {
             guard let services = storage[AppServicesKey.self] else { fatalError("configure(_:) has not run") }
             return services
@@ -44,5 +44,5 @@ extension Application {
 }
 
 extension Request {
-    public var akinai: AppServices { application.akinai }
+    var akinai: AppServices { application.akinai }
 }

@@ -9,15 +9,15 @@ import SQLKit
 /// (a deferred transaction that reads, then writes, fails with SQLITE_BUSY when another connection wrote in
 /// between), and an in-process gate queues them so connections of this process never spin on each other.
 /// A transaction opened inside another joins it.
-public struct Transactor: Sendable {
-    public let isSQLite: Bool
+struct Transactor: Sendable {
+    let isSQLite: Bool
     let gate: AsyncGate
     /// SQLite's `synchronous` setting for write transactions: `FULL` (default; a commit survives a power cut)
     /// or `NORMAL` (in WAL mode a commit survives a crash of Akinai or of the OS process, but the last ones
     /// may be lost if the machine loses power; several times faster).
     let sqliteSynchronous: String
 
-    public init(isSQLite: Bool, sqliteSynchronous: String = "FULL") {
+    init(isSQLite: Bool, sqliteSynchronous: String = "FULL") {
         self.isSQLite = isSQLite
         self.gate = AsyncGate()
         self.sqliteSynchronous = sqliteSynchronous == "NORMAL" ? "NORMAL" : "FULL"
@@ -27,7 +27,7 @@ public struct Transactor: Sendable {
     @TaskLocal static var current: (any Database)?
 
     /// Runs `body` in a transaction on `db`, or inside the enclosing one.
-    public func run<T: Sendable>(
+    func run<T: Sendable>(
         on db: any Database,
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {

@@ -4,39 +4,39 @@ import Vapor
 
 /// Who is acting, in which tenant, with what rights. Tenant route handlers receive it as a non-optional
 /// argument; it is resolved only from the session cookie or the API token, never from the request's content.
-public struct TenantContext: Sendable {
+struct TenantContext: Sendable {
     /// How the request was authenticated.
-    public enum Credential: Sendable {
+    enum Credential: Sendable {
         case session(id: UUID, csrfToken: String)
         case apiToken(id: UUID, scopes: Set<String>)
     }
 
-    public let tenantID: UUID
-    public let tenantCode: String
-    public let tenantName: String
+    let tenantID: UUID
+    let tenantCode: String
+    let tenantName: String
     /// Whether this is the operator tenant, whose admins run the instance.
     let isOperator: Bool
-    public let userID: UUID
-    public let userEmail: String
-    public let permissions: Permissions
-    public let credential: Credential
+    let userID: UUID
+    let userEmail: String
+    let permissions: Permissions
+    let credential: Credential
     /// For sessions: which step of signing in the session is at. API tokens are always `active`.
     let stage: SessionStage
-    public let db: TenantDatabase
-    public let actor: AuditActor
-    public let services: AppServices
+    let db: TenantDatabase
+    let actor: AuditActor
+    let services: AppServices
 
-    public var now: Date { services.clock() }
+    var now: Date { services.clock() }
 
     /// The CSRF token that forms of this session must carry.
-    public var csrfToken: String? {
+    var csrfToken: String? {
         if case .session(_, let token) = credential { return token }
         return nil
     }
 
     /// Whether this request may do `access` in `module`: the user's permission, and for API tokens also the
     /// token's scopes (`module:read` or `module:write`; write includes read).
-    public func allows(_ module: Module, _ access: Access) -> Bool {
+    func allows(_ module: Module, _ access: Access) -> Bool {
         guard permissions.allows(module, access) else { return false }
         guard case .apiToken(_, let scopes) = credential, access != .none else { return true }
         if scopes.contains("\(module.rawValue):write") { return true }
@@ -44,7 +44,7 @@ public struct TenantContext: Sendable {
     }
 
     /// Appends an audit event for this actor, in the transaction of `tdb` when it is inside one.
-    public func audit(
+    func audit(
         _ tdb: TenantDatabase,
         action: String,
         targetType: String,

@@ -3,28 +3,28 @@ import FluentKit
 import Foundation
 
 /// A shop using Akinai. Not tenant-owned itself: it is the tenant.
-public final class TenantRecord: Model, @unchecked Sendable {
-    public static let schema = "tenants"
+final class TenantRecord: Model, @unchecked Sendable {
+    static let schema = "tenants"
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "code") public var code: String
-    @Field(key: "name") public var name: String
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
     /// `active`, or `terminated` once the contract has ended.
-    @Field(key: "status") public var status: String
+    @Field(key: "status") var status: String
     /// Sequence number and hash of the last audit event purged by retention; the chain continues from here.
-    @Field(key: "audit_anchor_seq") public var auditAnchorSeq: Int
-    @Field(key: "audit_anchor_hash") public var auditAnchorHash: String
+    @Field(key: "audit_anchor_seq") var auditAnchorSeq: Int
+    @Field(key: "audit_anchor_hash") var auditAnchorHash: String
     /// The newest audit event, signed with the audit key: `audit verify` notices events deleted from the end.
-    @OptionalField(key: "audit_head_seq") public var auditHeadSeq: Int?
-    @OptionalField(key: "audit_head_hash") public var auditHeadHash: String?
-    @OptionalField(key: "audit_head_mac") public var auditHeadMAC: String?
-    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "audit_head_seq") var auditHeadSeq: Int?
+    @OptionalField(key: "audit_head_hash") var auditHeadHash: String?
+    @OptionalField(key: "audit_head_mac") var auditHeadMAC: String?
+    @Field(key: "created_at") var createdAt: Date
     /// `shop`, or `operator` for the tenant whose admins run the instance.
-    @Field(key: "kind") public var kind: String
+    @Field(key: "kind") var kind: String
 
-    public init() {}
+    init() {}
 
-    public init(id: UUID = UUID(), code: String, name: String, createdAt: Date) {
+    init(id: UUID = UUID(), code: String, name: String, createdAt: Date) {
         self.id = id
         self.code = code
         self.name = name

@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import App
+
 /// Runs the built `akinai` executable against a test's database, as an operator would.
 enum CLI {
     struct Result {

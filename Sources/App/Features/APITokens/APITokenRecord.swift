@@ -2,28 +2,28 @@ import FluentKit
 import Foundation
 
 /// A Bearer token for the JSON API, acting as one user with a subset of their permissions.
-public final class APITokenRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "api_tokens"
-    public static var tenantKey: KeyPath<APITokenRecord, FieldProperty<APITokenRecord, UUID>> { \.$tenantID }
+final class APITokenRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "api_tokens"
+    static var tenantKey: KeyPath<APITokenRecord, FieldProperty<APITokenRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "user_id") public var userID: UUID
-    @Field(key: "name") public var name: String
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "name") var name: String
     /// SHA-256 of the token; the token itself is shown once and never stored.
-    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "token_hash") var tokenHash: String
     /// The first characters of the token, so a user can tell tokens apart.
-    @Field(key: "token_prefix") public var tokenPrefix: String
+    @Field(key: "token_prefix") var tokenPrefix: String
     /// Space-separated scopes such as `orders:read inventory:write`.
-    @Field(key: "scopes") public var scopes: String
-    @Field(key: "created_at") public var createdAt: Date
-    @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
-    @OptionalField(key: "expires_at") public var expiresAt: Date?
-    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+    @Field(key: "scopes") var scopes: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @OptionalField(key: "expires_at") var expiresAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
 
-    public init() {}
+    init() {}
 
-    public init(
+    init(
         tenantID: UUID,
         userID: UUID,
         name: String,

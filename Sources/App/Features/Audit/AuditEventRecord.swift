@@ -3,27 +3,27 @@ import FluentKit
 import Foundation
 
 /// One append-only audit event, linked into its tenant's hash chain.
-public final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "audit_events"
-    public static var tenantKey: KeyPath<AuditEventRecord, FieldProperty<AuditEventRecord, UUID>> { \.$tenantID }
+final class AuditEventRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "audit_events"
+    static var tenantKey: KeyPath<AuditEventRecord, FieldProperty<AuditEventRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "seq") public var seq: Int
-    @Field(key: "occurred_at_ms") public var occurredAtMillis: Int64
-    @OptionalField(key: "actor_user_id") public var actorUserID: UUID?
-    @Field(key: "actor_label") public var actorLabel: String
-    @Field(key: "action") public var action: String
-    @Field(key: "target_type") public var targetType: String
-    @Field(key: "target_id") public var targetID: String
-    @Field(key: "ip") public var ip: String
-    @Field(key: "user_agent") public var userAgent: String
-    @Field(key: "result") public var result: String
-    @Field(key: "details") public var details: String
-    @Field(key: "prev_hash") public var prevHash: String
-    @Field(key: "hash") public var hash: String
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "seq") var seq: Int
+    @Field(key: "occurred_at_ms") var occurredAtMillis: Int64
+    @OptionalField(key: "actor_user_id") var actorUserID: UUID?
+    @Field(key: "actor_label") var actorLabel: String
+    @Field(key: "action") var action: String
+    @Field(key: "target_type") var targetType: String
+    @Field(key: "target_id") var targetID: String
+    @Field(key: "ip") var ip: String
+    @Field(key: "user_agent") var userAgent: String
+    @Field(key: "result") var result: String
+    @Field(key: "details") var details: String
+    @Field(key: "prev_hash") var prevHash: String
+    @Field(key: "hash") var hash: String
 
-    public init() {}
+    init() {}
 
     init(_ entry: AuditEntry, hash: String) {
         self.id = UUID()

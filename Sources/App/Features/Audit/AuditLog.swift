@@ -4,14 +4,14 @@ import Foundation
 import SQLKit
 
 /// Who did something, from where.
-public struct AuditActor: Sendable {
-    public var userID: UUID?
+struct AuditActor: Sendable {
+    var userID: UUID?
     /// The e-mail of the user, or `system`, `operator`, `anonymous`.
-    public var label: String
-    public var ip: String
-    public var userAgent: String
+    var label: String
+    var ip: String
+    var userAgent: String
 
-    public init(userID: UUID?, label: String, ip: String, userAgent: String) {
+    init(userID: UUID?, label: String, ip: String, userAgent: String) {
         self.userID = userID
         self.label = label
         self.ip = ip
@@ -19,25 +19,25 @@ public struct AuditActor: Sendable {
     }
 
     /// Changes made by the `akinai` command line.
-    public static let cli = AuditActor(userID: nil, label: "operator (cli)", ip: "local", userAgent: "akinai-cli")
+    static let cli = AuditActor(userID: nil, label: "operator (cli)", ip: "local", userAgent: "akinai-cli")
     /// Changes made by background jobs.
-    public static let system = AuditActor(userID: nil, label: "system", ip: "local", userAgent: "akinai")
+    static let system = AuditActor(userID: nil, label: "system", ip: "local", userAgent: "akinai")
 }
 
 /// How the audited action ended.
-public enum AuditResult: String, Sendable, CaseIterable {
+enum AuditResult: String, Sendable, CaseIterable {
     case success
     case failure
     case denied
 }
 
 /// Appends events to a tenant's hash-chained audit trail.
-public enum AuditLog {
+enum AuditLog {
     /// Appends one event. Inside a transaction it joins it, so the event commits with the change it records;
     /// outside one it opens its own. Appends of one tenant are serialised (row lock on PostgreSQL, the single
     /// writer on SQLite), so the chain never forks; the unique (tenant, seq) index is the last guard.
     @discardableResult
-    public static func append(
+    static func append(
         _ tdb: TenantDatabase,
         actor: AuditActor,
         action: String,
@@ -89,7 +89,7 @@ public enum AuditLog {
     }
 
     /// Verifies one tenant's chain from its anchor to the newest event.
-    public static func verify(_ tdb: TenantDatabase) async throws -> AuditChain.Verdict {
+    static func verify(_ tdb: TenantDatabase) async throws -> AuditChain.Verdict {
         guard let tenant = try await tdb.tenantRecord() else { throw TenancyViolation() }
         let records = try await tdb.query(AuditEventRecord.self).sort(\.$seq, .ascending).all()
         return AuditChain.verify(

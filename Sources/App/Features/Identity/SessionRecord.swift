@@ -2,27 +2,27 @@ import FluentKit
 import Foundation
 
 /// A signed-in browser. The cookie holds a random token; only its SHA-256 is stored.
-public final class SessionRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "sessions"
-    public static var tenantKey: KeyPath<SessionRecord, FieldProperty<SessionRecord, UUID>> { \.$tenantID }
+final class SessionRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "sessions"
+    static var tenantKey: KeyPath<SessionRecord, FieldProperty<SessionRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "token_hash") public var tokenHash: String
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "user_id") public var userID: UUID
-    @Field(key: "csrf_token") public var csrfToken: String
-    @Field(key: "created_at") public var createdAt: Date
-    @Field(key: "last_seen_at") public var lastSeenAt: Date
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "csrf_token") var csrfToken: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
     /// The absolute end of the session, whatever the activity.
-    @Field(key: "expires_at") public var expiresAt: Date
-    @Field(key: "ip") public var ip: String
-    @Field(key: "user_agent") public var userAgent: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @Field(key: "ip") var ip: String
+    @Field(key: "user_agent") var userAgent: String
     /// What the session may do: `active`, or only the next sign-in step (see `SessionStage`).
-    @Field(key: "stage") public var stage: String
+    @Field(key: "stage") var stage: String
 
-    public init() {}
+    init() {}
 
-    public init(
+    init(
         tokenHash: String,
         tenantID: UUID,
         userID: UUID,

@@ -3,41 +3,41 @@ import FluentKit
 import Foundation
 
 /// A person who signs in to one tenant. The same e-mail may exist in two tenants.
-public final class UserRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "users"
-    public static var tenantKey: KeyPath<UserRecord, FieldProperty<UserRecord, UUID>> { \.$tenantID }
+final class UserRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "users"
+    static var tenantKey: KeyPath<UserRecord, FieldProperty<UserRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "email") public var email: String
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "email") var email: String
     /// The person's name, sealed with the tenant's data key (personal data).
-    @Field(key: "name_sealed") public var nameSealed: String
-    @Field(key: "role") public var role: Role
+    @Field(key: "name_sealed") var nameSealed: String
+    @Field(key: "role") var role: Role
     /// Per-module grants for staff, as JSON (`{"orders":"write"}`).
     @Field(key: "grants") var grants: StoredJSON<[Module: Access]>
-    @Field(key: "status") public var status: UserStatus
-    @Field(key: "password_hash") public var passwordHash: String
-    @Field(key: "password_changed_at") public var passwordChangedAt: Date
-    @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
-    @OptionalField(key: "last_sign_in_ip") public var lastSignInIP: String?
-    @Field(key: "created_at") public var createdAt: Date
-    @Field(key: "failed_attempts") public var failedAttempts: Int
-    @OptionalField(key: "failure_window_start") public var failureWindowStart: Date?
-    @OptionalField(key: "locked_until") public var lockedUntil: Date?
-    @Field(key: "locked_indefinitely") public var lockedIndefinitely: Bool
-    @Field(key: "second_factor") public var secondFactor: SecondFactorMethod
-    @OptionalField(key: "totp_secret_sealed") public var totpSecretSealed: String?
+    @Field(key: "status") var status: UserStatus
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "password_changed_at") var passwordChangedAt: Date
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @OptionalField(key: "last_sign_in_ip") var lastSignInIP: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "failed_attempts") var failedAttempts: Int
+    @OptionalField(key: "failure_window_start") var failureWindowStart: Date?
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @Field(key: "locked_indefinitely") var lockedIndefinitely: Bool
+    @Field(key: "second_factor") var secondFactor: SecondFactorMethod
+    @OptionalField(key: "totp_secret_sealed") var totpSecretSealed: String?
     /// A TOTP secret being enrolled (sealed like the one in use); it replaces that one only when confirmed.
-    @OptionalField(key: "totp_pending_sealed") public var totpPendingSealed: String?
+    @OptionalField(key: "totp_pending_sealed") var totpPendingSealed: String?
     /// The last TOTP step accepted, so a code is accepted once.
-    @OptionalField(key: "totp_last_step") public var totpLastStep: Int64?
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     /// Earlier password hashes, newest first.
     @Field(key: "password_history") var passwordHistory: StoredJSON<[String]>
-    @Field(key: "must_change_password") public var mustChangePassword: Bool
+    @Field(key: "must_change_password") var mustChangePassword: Bool
 
-    public init() {}
+    init() {}
 
-    public init(
+    init(
         id: UUID = UUID(),
         tenantID: UUID,
         email: String,

@@ -3,19 +3,19 @@ import FluentKit
 import Foundation
 
 /// A SKU's figures in one warehouse; always equal to the sum of its ledger.
-public final class StockLevelRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "stock_levels"
-    public static var tenantKey: KeyPath<StockLevelRecord, FieldProperty<StockLevelRecord, UUID>> { \.$tenantID }
+final class StockLevelRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "stock_levels"
+    static var tenantKey: KeyPath<StockLevelRecord, FieldProperty<StockLevelRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "sku_id") public var skuID: UUID
-    @Field(key: "warehouse_id") public var warehouseID: UUID
-    @Field(key: "on_hand") public var onHand: Int
-    @Field(key: "reserved") public var reserved: Int
-    @Field(key: "updated_at") public var updatedAt: Date
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "sku_id") var skuID: UUID
+    @Field(key: "warehouse_id") var warehouseID: UUID
+    @Field(key: "on_hand") var onHand: Int
+    @Field(key: "reserved") var reserved: Int
+    @Field(key: "updated_at") var updatedAt: Date
 
-    public init() {}
+    init() {}
 
     /// The empty stock row a new plain SKU starts with in `warehouseID`.
     init(emptyFor skuID: UUID, in warehouseID: UUID, now: Date) {

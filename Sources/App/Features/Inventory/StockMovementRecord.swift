@@ -3,21 +3,21 @@ import FluentKit
 import Foundation
 
 /// One entry of the stock ledger.
-public final class StockMovementRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "stock_movements"
-    public static var tenantKey: KeyPath<StockMovementRecord, FieldProperty<StockMovementRecord, UUID>> { \.$tenantID }
+final class StockMovementRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "stock_movements"
+    static var tenantKey: KeyPath<StockMovementRecord, FieldProperty<StockMovementRecord, UUID>> { \.$tenantID }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "sku_id") public var skuID: UUID
-    @Field(key: "warehouse_id") public var warehouseID: UUID
-    @Field(key: "kind") public var kind: MovementKind
-    @Field(key: "on_hand_delta") public var onHandDelta: Int
-    @Field(key: "reserved_delta") public var reservedDelta: Int
-    @Field(key: "reference") public var reference: String
-    @Field(key: "reason") public var reason: String
-    @Field(key: "actor_label") public var actorLabel: String
-    @Field(key: "created_at") public var createdAt: Date
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "sku_id") var skuID: UUID
+    @Field(key: "warehouse_id") var warehouseID: UUID
+    @Field(key: "kind") var kind: MovementKind
+    @Field(key: "on_hand_delta") var onHandDelta: Int
+    @Field(key: "reserved_delta") var reservedDelta: Int
+    @Field(key: "reference") var reference: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "actor_label") var actorLabel: String
+    @Field(key: "created_at") var createdAt: Date
 
-    public init() {}
+    init() {}
 }

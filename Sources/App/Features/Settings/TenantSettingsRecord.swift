@@ -3,20 +3,20 @@ import FluentKit
 import Foundation
 
 /// A tenant's security settings, stored as JSON.
-public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable {
-    public static let schema = "tenant_settings"
-    public static var tenantKey: KeyPath<TenantSettingsRecord, FieldProperty<TenantSettingsRecord, UUID>> {
+final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable {
+    static let schema = "tenant_settings"
+    static var tenantKey: KeyPath<TenantSettingsRecord, FieldProperty<TenantSettingsRecord, UUID>> {
         \.$tenantID
     }
 
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "tenant_id") public var tenantID: UUID
-    @Field(key: "security") public var security: String
-    @Field(key: "updated_at") public var updatedAt: Date
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "security") var security: String
+    @Field(key: "updated_at") var updatedAt: Date
     /// `ShopSettings` as JSON.
-    @Field(key: "shop") public var shop: String
+    @Field(key: "shop") var shop: String
 
-    public init() {}
+    init() {}
 
     init(tenantID: UUID, settings: SecuritySettings, now: Date) {
         self.id = UUID()
@@ -44,18 +44,18 @@ public final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable
 }
 
 /// A shop's operational settings (as opposed to security settings).
-public struct ShopSettings: Codable, Sendable, Equatable {
+struct ShopSettings: Codable, Sendable, Equatable {
     /// Where reorder-point alerts go.
-    public var reorderAlertEmail: String?
+    var reorderAlertEmail: String?
 
-    public init(reorderAlertEmail: String? = nil) {
+    init(reorderAlertEmail: String? = nil) {
         self.reorderAlertEmail = reorderAlertEmail
     }
 }
 
 extension TenantDatabase {
     /// The shop's operational settings.
-    public func shopSettings() async throws -> ShopSettings {
+    func shopSettings() async throws -> ShopSettings {
         guard let raw = try await query(TenantSettingsRecord.self).first()?.shop else { return ShopSettings() }
         do {
             return try JSONDecoder().decode(ShopSettings.self, from: Data(raw.utf8))
@@ -69,7 +69,7 @@ extension TenantDatabase {
     }
 
     /// Saves the shop's operational settings.
-    public func saveShopSettings(_ settings: ShopSettings, now: Date) async throws {
+    func saveShopSettings(_ settings: ShopSettings, now: Date) async throws {
         let text = String(data: try JSONEncoder().encode(settings), encoding: .utf8) ?? "{}"
         if let record = try await query(TenantSettingsRecord.self).first() {
             record.shop = text
@@ -83,7 +83,7 @@ extension TenantDatabase {
     }
 
     /// The tenant's security settings (defaults when none were saved).
-    public func securitySettings() async throws -> SecuritySettings {
+    func securitySettings() async throws -> SecuritySettings {
         try await query(TenantSettingsRecord.self).first()?.settings() ?? SecuritySettings()
     }
 }
