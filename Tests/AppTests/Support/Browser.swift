@@ -32,6 +32,11 @@ final class Browser: @unchecked Sendable {
         }
 
         var location: String? { headers.first(name: .location) }
+
+        /// The body decoded as the controller's response type: what an API client reads, not how it is spelled.
+        func decoded<T: Decodable>(as type: T.Type = T.self) throws -> T {
+            try JSONDecoder().decode(T.self, from: Data(body.utf8))
+        }
     }
 
     @discardableResult

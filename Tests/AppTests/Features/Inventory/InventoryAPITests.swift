@@ -85,12 +85,13 @@ import Vapor
             )
             #expect(other.status == .conflict, "the same reference for other lines is refused")
             #expect(other.body.contains("reference_reused"))
-            let stock = try await api.get("/api/v1/stock/\(red.id!.uuidString)")
-            #expect(
-                stock.body.contains("\"onHand\":10") && stock.body.contains("\"reserved\":5")
-                    && stock.body.contains("\"available\":5")
-            )
-            #expect(try await api.get("/api/v1/stock/\(set.id!.uuidString)").body.contains("\"available\":1"))
+            typealias Figures = InventoryAPIController.StockResponse
+            func figures(_ id: UUID) async throws -> Figures {
+                try await api.get("/api/v1/stock/\(id.uuidString)").decoded()
+            }
+            let stock = try await figures(red.id!)
+            #expect((stock.onHand, stock.reserved, stock.available) == (10, 5, 5))
+            #expect(try await figures(set.id!).available == 1)
             #expect(try await listings().first { $0.channel == "rakuten" }?.shown == 3)
 
             let tooMuch = try await post(
@@ -100,10 +101,7 @@ import Vapor
             )
             #expect(tooMuch.status == .conflict)
             #expect(tooMuch.body.contains("insufficient_stock"))
-            #expect(
-                try await api.get("/api/v1/stock/\(red.id!.uuidString)").body.contains("\"reserved\":5"),
-                "nothing half-reserved"
-            )
+            #expect(try await figures(red.id!).reserved == 5, "nothing half-reserved")
 
             // Available fell to 5 > 3: no alert yet. Down to 3: one alert; further down: none.
             try await app.runJobs()
@@ -130,11 +128,8 @@ import Vapor
             #expect(try await post(api, "/api/v1/reservations/R-1004/release", "").status == .ok)
             #expect(try await post(api, "/api/v1/reservations/R-1004/release", "").status == .conflict)
             #expect(try await post(api, "/api/v1/reservations/R-1001/commit", "").status == .ok)
-            let after = try await api.get("/api/v1/stock/\(red.id!.uuidString)")
-            #expect(
-                after.body.contains("\"onHand\":5") && after.body.contains("\"reserved\":2"),
-                "5 of the 10 shipped; R-1003 still holds 2"
-            )
+            let after = try await figures(red.id!)
+            #expect((after.onHand, after.reserved) == (5, 2), "5 of the 10 shipped; R-1003 still holds 2")
             #expect(try await post(api, "/api/v1/reservations/NOPE/commit", "").status == .notFound)
             // A shipped item comes back: a cancel movement puts it on hand again.
             let returned = try await post(
@@ -143,7 +138,7 @@ import Vapor
                 #"{"sku": "TS-001-RED-L", "kind": "cancel", "quantity": 1, "reason": "返品"}"#
             )
             #expect(returned.status == .created)
-            #expect(returned.body.contains("\"onHand\":6"))
+            #expect(try returned.decoded(as: Figures.self).onHand == 6)
             #expect(
                 try await post(
                     api,

@@ -60,7 +60,7 @@ import Vapor
             let api = Browser(app)
             api.headers.bearerAuthorization = .init(token: token)
             let me = try await api.get("/api/v1/me")
-            #expect(me.body.contains("\"scopes\":[\"orders:read\"]"))
+            #expect(try me.decoded(as: MeController.MeResponse.self).scopes == ["orders:read"])
             let context = TenantContext(
                 tenantID: shop.id,
                 tenantCode: shop.code,
