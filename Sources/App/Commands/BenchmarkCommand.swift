@@ -51,7 +51,7 @@ struct BenchmarkCommand: AsyncCommand {
         let stock = StockLedger(tdb: tdb, services: services, actor: .cli)
         guard let sku = try await tdb.query(SKURecord.self).filter(\.$code == "B-1").first() else { return }
         let warehouse = try await stock.defaultWarehouse()
-        try await stock.move(sku: sku, warehouseID: warehouse.id!, kind: .receipt, quantity: 10_000_000)
+        try await stock.move(sku: sku, warehouseID: warehouse.typedID, kind: .receipt, quantity: 10_000_000)
 
         let engine: String
         switch services.config.database {

@@ -225,7 +225,7 @@ enum DemoCatalog {
                 }
                 try await stock.move(
                     sku: record,
-                    warehouseID: main.id!,
+                    warehouseID: main.typedID,
                     kind: .receipt,
                     quantity: Int(rng.next() % 60) + 3,
                     reference: "初期在庫"
@@ -233,7 +233,7 @@ enum DemoCatalog {
                 if rng.next() % 3 == 0 {
                     try await stock.move(
                         sku: record,
-                        warehouseID: osaka.id!,
+                        warehouseID: osaka.typedID,
                         kind: .receipt,
                         quantity: Int(rng.next() % 30) + 1,
                         reference: "初期在庫"

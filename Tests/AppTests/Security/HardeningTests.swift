@@ -38,7 +38,7 @@ import Vapor
         )
         let sku = try await app.sku(shop, "A")
         let warehouse = try await app.stock(shop).defaultWarehouse()
-        try await app.stock(shop).move(sku: sku, warehouseID: warehouse.id!, kind: .receipt, quantity: units)
+        try await app.stock(shop).move(sku: sku, warehouseID: warehouse.typedID, kind: .receipt, quantity: units)
         return (shop, sku)
     }
 
@@ -249,7 +249,9 @@ import Vapor
             let stock = app.stock(shop)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { _ = try await stock.stockTake(sku: sku, warehouseID: warehouse.id!, counted: 8) }
+                    group.addTask {
+                        _ = try await stock.stockTake(sku: sku, warehouseID: warehouse.typedID, counted: 8)
+                    }
                 }
                 try await group.waitForAll()
             }

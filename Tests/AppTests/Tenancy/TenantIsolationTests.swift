@@ -38,7 +38,7 @@ import Vapor
             )
             let aSKU = try await app.sku(a, "A-SKU")
             let aWarehouse = try await app.stock(a).defaultWarehouse()
-            try await app.stock(a).move(sku: aSKU, warehouseID: aWarehouse.id!, kind: .receipt, quantity: 5)
+            try await app.stock(a).move(sku: aSKU, warehouseID: aWarehouse.typedID, kind: .receipt, quantity: 5)
             try await app.stock(a).reserve(
                 reference: "A-ORDER-1",
                 lines: [ReservationLine(skuID: aSKU.id!, quantity: 1)]

@@ -110,7 +110,7 @@ struct InventoryAPIController {
         do {
             try await service.move(
                 sku: sku,
-                warehouseID: warehouse.id!,
+                warehouseID: warehouse.typedID,
                 kind: kind,
                 quantity: input.quantity,
                 reason: reason
@@ -140,7 +140,12 @@ struct InventoryAPIController {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.transfer_invalid")
         }
         do {
-            try await context.stockLedger.transfer(sku: sku, from: from.id!, to: to.id!, quantity: input.quantity)
+            try await context.stockLedger.transfer(
+                sku: sku,
+                from: from.typedID,
+                to: to.typedID,
+                quantity: input.quantity
+            )
         } catch let error as StockError {
             throw error.appError
         }

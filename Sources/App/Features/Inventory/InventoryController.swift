@@ -142,7 +142,7 @@ struct InventoryController {
         let stock = context.stockLedger
         let warehouse = try await stock.defaultWarehouse()
         // A stock-take counts one warehouse: the default one.
-        let onHand = try await stock.level(sku: sku.id!, warehouse: warehouse.id!).onHand
+        let onHand = try await stock.level(sku: sku.id!, warehouse: warehouse.typedID).onHand
         guard form.confirm == "yes" else {
             let pending = StockTakePage.Pending(
                 barcode: barcode,
@@ -161,7 +161,7 @@ struct InventoryController {
             )
         }
         do {
-            _ = try await stock.stockTake(sku: sku, warehouseID: warehouse.id!, counted: counted, reference: "棚卸")
+            _ = try await stock.stockTake(sku: sku, warehouseID: warehouse.typedID, counted: counted, reference: "棚卸")
         } catch let error as StockError {
             throw error.appError
         }

@@ -33,7 +33,7 @@ struct StockLedger: Sendable {
     /// On hand never goes below zero, nor below what is reserved for anything but a stock-take.
     func move(
         sku: SKURecord,
-        warehouseID: UUID,
+        warehouseID: WarehouseID,
         kind: MovementKind,
         quantity: Int,
         reference: String = "",
@@ -58,7 +58,7 @@ struct StockLedger: Sendable {
     private func apply(
         _ tx: TenantDatabase,
         sku: SKURecord,
-        warehouseID: UUID,
+        warehouseID: WarehouseID,
         kind: MovementKind,
         quantity: Int,
         reference: String,
@@ -76,7 +76,7 @@ struct StockLedger: Sendable {
                 """
                 UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandDelta), reserved = reserved + \(bind: reservedDelta),
                     updated_at = \(bind: stamp)
-                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID)
+                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID.uuid)
                   AND on_hand + \(bind: onHandDelta) >= 0 AND on_hand + \(bind: onHandDelta) >= \(floor)
                   AND reserved + \(bind: reservedDelta) >= 0
                 RETURNING on_hand, reserved
@@ -101,13 +101,13 @@ struct StockLedger: Sendable {
 
     /// Moves `quantity` from one warehouse to another: two ledger entries in one transaction. Only available
     /// stock moves; what is reserved stays where it is.
-    func transfer(sku: SKURecord, from: UUID, to: UUID, quantity: Int) async throws {
+    func transfer(sku: SKURecord, from: WarehouseID, to: WarehouseID, quantity: Int) async throws {
         guard quantity > 0, from != to else { throw StockError.invalidQuantity }
         try await tdb.transaction { tx in
-            let reference = "transfer \(from.uuidString.prefix(8))→\(to.uuidString.prefix(8))"
+            let reference = "transfer \(from.uuid.uuidString.prefix(8))→\(to.uuid.uuidString.prefix(8))"
             // The two rows are changed in warehouse-id order, whichever way the goods go, so two opposite transfers
             // of one SKU wait for each other instead of deadlocking. A source short of stock rolls back both.
-            let legs = [(from, -quantity), (to, quantity)].sorted { $0.0.uuidString < $1.0.uuidString }
+            let legs = [(from, -quantity), (to, quantity)].sorted { $0.0.uuid.uuidString < $1.0.uuid.uuidString }
             for (warehouse, signed) in legs {
                 try await apply(
                     tx,
@@ -129,7 +129,7 @@ struct StockLedger: Sendable {
     /// Returns on hand before the count and the difference applied.
     func stockTake(
         sku: SKURecord,
-        warehouseID: UUID,
+        warehouseID: WarehouseID,
         counted: Int,
         reference: String = ""
     ) async throws -> (
@@ -142,7 +142,7 @@ struct StockLedger: Sendable {
             let rows = try await tx.sql.all(
                 """
                 SELECT on_hand FROM stock_levels
-                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID)
+                WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: sku.id!) AND warehouse_id = \(bind: warehouseID.uuid)
                 \(lock)
                 """
             )
@@ -178,10 +178,10 @@ struct StockLedger: Sendable {
     func reserve(
         reference: String,
         lines: [ReservationLine],
-        warehouseID: UUID? = nil
+        warehouseID: WarehouseID? = nil
     ) async throws -> ReservationRecord {
-        let warehouse: UUID
-        if let warehouseID { warehouse = warehouseID } else { warehouse = try await defaultWarehouse().id! }
+        let warehouse: WarehouseID
+        if let warehouseID { warehouse = warehouseID } else { warehouse = try await defaultWarehouse().typedID }
         let components = try await setComponents(of: lines.map(\.skuID))
         let needs = try SetProducts.expand(lines, components: components)
         return try await tdb.transaction { tx in
@@ -194,7 +194,7 @@ struct StockLedger: Sendable {
                 """
                 INSERT INTO reservations (id, tenant_id, reference, status, lines, warehouse_id, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: tx.tenantID), \(bind: reference), \(bind: ReservationStatus.held.rawValue),
-                    \(bind: Self.held(needs).text), \(bind: warehouse), \(bind: stamp), \(bind: stamp))
+                    \(bind: Self.held(needs).text), \(bind: warehouse.uuid), \(bind: stamp), \(bind: stamp))
                 ON CONFLICT (tenant_id, reference) DO NOTHING
                 RETURNING id
                 """
@@ -208,7 +208,7 @@ struct StockLedger: Sendable {
                     lines.map { "\($0.sku) \($0.quantity)" }.sorted()
                 }
                 guard key(existing.lines.value.map { ($0.sku, $0.quantity) }) == key(needs),
-                    existing.warehouseID == warehouse
+                    existing.warehouseID == warehouse.uuid
                 else {
                     throw StockError.referenceReused
                 }
@@ -218,7 +218,7 @@ struct StockLedger: Sendable {
                 let rows = try await tx.sql.all(
                     """
                     UPDATE stock_levels SET reserved = reserved + \(bind: need.quantity), updated_at = \(bind: stamp)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse.uuid)
                       AND on_hand - reserved >= \(bind: need.quantity)
                     RETURNING reserved
                     """
@@ -271,14 +271,14 @@ struct StockLedger: Sendable {
             let needs = try row.decode(column: "lines", as: StoredJSON<[HeldQuantity]>.self).value.map {
                 (sku: $0.sku, quantity: $0.quantity)
             }
-            let warehouseID = try row.decode(column: "warehouse_id", as: UUID.self)
+            let warehouseID = WarehouseID(try row.decode(column: "warehouse_id", as: UUID.self))
             let (onHandFactor, reservedFactor) = kind.deltas(1)
             for need in needs {
                 let updated = try await tx.sql.all(
                     """
                     UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandFactor * need.quantity),
                         reserved = reserved + \(bind: reservedFactor * need.quantity), updated_at = \(bind: now)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouseID)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouseID.uuid)
                       AND reserved >= \(bind: need.quantity) AND on_hand + \(bind: onHandFactor * need.quantity) >= 0
                     RETURNING reserved
                     """
@@ -366,30 +366,31 @@ struct StockLedger: Sendable {
     // MARK: Helpers
 
     /// The figures of one SKU in one warehouse.
-    func level(sku: UUID, warehouse: UUID) async throws -> StockFigures {
+    func level(sku: UUID, warehouse: WarehouseID) async throws -> StockFigures {
         try await level(tdb, sku: sku, warehouse: warehouse)
     }
 
     /// Inserts the (SKU, warehouse) figures row at zero if it does not exist yet.
-    private func ensureLevel(_ tx: TenantDatabase, sku: UUID, warehouse: UUID) async throws {
+    private func ensureLevel(_ tx: TenantDatabase, sku: UUID, warehouse: WarehouseID) async throws {
         try await tx.sql.run(
             """
             INSERT INTO stock_levels (id, tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at)
-            VALUES (\(bind: UUID()), \(bind: tx.tenantID), \(bind: sku), \(bind: warehouse), 0, 0, \(bind: now))
+            VALUES (\(bind: UUID()), \(bind: tx.tenantID), \(bind: sku), \(bind: warehouse.uuid), 0, 0, \(bind: now))
             ON CONFLICT (tenant_id, sku_id, warehouse_id) DO NOTHING
             """
         )
     }
 
-    private func level(_ db: TenantDatabase, sku: UUID, warehouse: UUID) async throws -> StockFigures {
-        try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse).first()?
+    private func level(_ db: TenantDatabase, sku: UUID, warehouse: WarehouseID) async throws -> StockFigures {
+        try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse.uuid)
+            .first()?
             .figures ?? StockFigures()
     }
 
     private func record(
         _ tx: TenantDatabase,
         sku: UUID,
-        warehouse: UUID,
+        warehouse: WarehouseID,
         kind: MovementKind,
         onHand: Int,
         reserved: Int,
@@ -399,7 +400,7 @@ struct StockLedger: Sendable {
         let movement = StockMovementRecord()
         movement.id = UUID()
         movement.skuID = sku
-        movement.warehouseID = warehouse
+        movement.warehouseID = warehouse.uuid
         movement.kind = kind
         movement.onHandDelta = onHand
         movement.reservedDelta = reserved

@@ -25,3 +25,17 @@ final class WarehouseRecord: Model, TenantOwned, @unchecked Sendable {
         self.createdAt = now
     }
 }
+
+/// A warehouse's id as its own type, so a SKU's id cannot be passed where a warehouse's is meant.
+struct WarehouseID: Hashable, Sendable {
+    let uuid: UUID
+
+    init(_ uuid: UUID) {
+        self.uuid = uuid
+    }
+}
+
+extension WarehouseRecord {
+    /// This warehouse's id as a `WarehouseID`.
+    var typedID: WarehouseID { WarehouseID(id!) }
+}

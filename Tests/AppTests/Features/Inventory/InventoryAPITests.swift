@@ -278,8 +278,8 @@ import Vapor
             let stock = app.stock(shop)
             let main = try await stock.defaultWarehouse()
             let osaka = try #require(try await tdb.query(WarehouseRecord.self).filter(\.$code == "osaka").first())
-            let before = try await stock.level(sku: sku.id!, warehouse: main.id!)
-            let beforeOsaka = try await stock.level(sku: sku.id!, warehouse: osaka.id!)
+            let before = try await stock.level(sku: sku.id!, warehouse: main.typedID)
+            let beforeOsaka = try await stock.level(sku: sku.id!, warehouse: osaka.typedID)
             try await stock.reserve(
                 reference: "R",
                 lines: [ReservationLine(skuID: sku.id!, quantity: before.onHand - 1)]
@@ -299,8 +299,8 @@ import Vapor
             }
             #expect(try await transfer(2) == .conflict, "only 1 unit is not reserved")
             #expect(try await transfer(1) == .created)
-            #expect(try await stock.level(sku: sku.id!, warehouse: main.id!).onHand == before.onHand - 1)
-            #expect(try await stock.level(sku: sku.id!, warehouse: osaka.id!).onHand == beforeOsaka.onHand + 1)
+            #expect(try await stock.level(sku: sku.id!, warehouse: main.typedID).onHand == before.onHand - 1)
+            #expect(try await stock.level(sku: sku.id!, warehouse: osaka.typedID).onHand == beforeOsaka.onHand + 1)
             #expect(try await transfer(1, to: "nowhere") == .unprocessableEntity)
             #expect(try await transfer(1, from: "osaka", to: "osaka") == .unprocessableEntity)
             #expect(try await stock.rebuild(repair: false).isEmpty)
@@ -318,13 +318,13 @@ import Vapor
             let stock = app.stock(shop)
             let main = try await stock.defaultWarehouse()
             let osaka = try #require(try await tdb.query(WarehouseRecord.self).filter(\.$code == "osaka").first())
-            try await stock.move(sku: sku, warehouseID: main.id!, kind: .receipt, quantity: 100)
-            try await stock.move(sku: sku, warehouseID: osaka.id!, kind: .receipt, quantity: 100)
+            try await stock.move(sku: sku, warehouseID: main.typedID, kind: .receipt, quantity: 100)
+            try await stock.move(sku: sku, warehouseID: osaka.typedID, kind: .receipt, quantity: 100)
             let total = try await stock.figures([sku.id!])[sku.id!]?.onHand
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        let (from, to) = index % 2 == 0 ? (main.id!, osaka.id!) : (osaka.id!, main.id!)
+                        let (from, to) = index % 2 == 0 ? (main.typedID, osaka.typedID) : (osaka.typedID, main.typedID)
                         try await stock.transfer(sku: sku, from: from, to: to, quantity: 1)
                     }
                 }

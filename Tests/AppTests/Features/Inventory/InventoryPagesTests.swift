@@ -42,7 +42,7 @@ import Vapor
             try await seed(app, shop)
             let sku = try await app.sku(shop, "MG-003")
             let main = try await app.stock(shop).defaultWarehouse()
-            let before = try await app.stock(shop).level(sku: sku.id!, warehouse: main.id!)
+            let before = try await app.stock(shop).level(sku: sku.id!, warehouse: main.typedID)
             let admin = Browser(app)
             try await admin.signIn(shop)
             let jan = try #require(sku.jan)
@@ -51,7 +51,7 @@ import Vapor
             #expect(preview.element("current") == String(before.onHand))
             #expect(preview.element("difference") == String(2 - before.onHand))
             #expect(
-                try await app.stock(shop).level(sku: sku.id!, warehouse: main.id!) == before,
+                try await app.stock(shop).level(sku: sku.id!, warehouse: main.typedID) == before,
                 "nothing changes before confirming"
             )
             let done = try await admin.post(
@@ -59,7 +59,7 @@ import Vapor
                 [("barcode", jan), ("counted", "2"), ("confirm", "yes")]
             )
             #expect(done.location == "/inventory/stock-take?done=MG-003")
-            #expect(try await app.stock(shop).level(sku: sku.id!, warehouse: main.id!).onHand == 2)
+            #expect(try await app.stock(shop).level(sku: sku.id!, warehouse: main.typedID).onHand == 2)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             let take = try #require(
                 try await tdb.query(StockMovementRecord.self).filter(\.$kind == .stockTake).first()

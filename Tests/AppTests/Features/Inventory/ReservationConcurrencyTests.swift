@@ -54,7 +54,7 @@ extension Application {
             )
             let a = try await app.sku(shop, "A")
             let warehouse = try await app.stock(shop).defaultWarehouse()
-            try await app.stock(shop).move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 50)
+            try await app.stock(shop).move(sku: a, warehouseID: warehouse.typedID, kind: .receipt, quantity: 50)
 
             let stock = app.stock(shop)
             let results = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -105,8 +105,8 @@ extension Application {
             #expect(set.isSet)
             let stock = app.stock(shop)
             let warehouse = try await stock.defaultWarehouse()
-            try await stock.move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 50)
-            try await stock.move(sku: b, warehouseID: warehouse.id!, kind: .receipt, quantity: 30)
+            try await stock.move(sku: a, warehouseID: warehouse.typedID, kind: .receipt, quantity: 50)
+            try await stock.move(sku: b, warehouseID: warehouse.typedID, kind: .receipt, quantity: 30)
             #expect(try await stock.available([set])[set.id!] == 30)
 
             let outcomes = try await withThrowingTaskGroup(of: (isSet: Bool, ok: Bool).self) { group in
@@ -162,8 +162,8 @@ extension Application {
             )
             let stock = app.stock(shop)
             let warehouse = try await stock.defaultWarehouse()
-            try await stock.move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 300)
-            try await stock.move(sku: b, warehouseID: warehouse.id!, kind: .receipt, quantity: 300)
+            try await stock.move(sku: a, warehouseID: warehouse.typedID, kind: .receipt, quantity: 300)
+            try await stock.move(sku: b, warehouseID: warehouse.typedID, kind: .receipt, quantity: 300)
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             // Ten bursts of twenty orders, one unit of A or two of B each; after each burst the set's channel stock
             // must equal what is available of it. (Without the lock a burst leaves it wrong now and then, not always.)
@@ -206,7 +206,7 @@ extension Application {
             )
             let a = try await app.sku(shop, "A")
             let warehouse = try await app.stock(shop).defaultWarehouse()
-            try await app.stock(shop).move(sku: a, warehouseID: warehouse.id!, kind: .receipt, quantity: 12)
+            try await app.stock(shop).move(sku: a, warehouseID: warehouse.typedID, kind: .receipt, quantity: 12)
             #expect(try CLI.run(["stock", "rebuild"], env: env).status == 0)
 
             let sql = app.db as! any SQLDatabase
