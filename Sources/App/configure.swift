@@ -70,23 +70,29 @@ func configure(
     BuiltInJobs.register(&jobs)
     MailOutbox.register(&jobs)
     MasterImport.register(&jobs)
+    let keyStore = try KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
+    let commonPasswords = try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory)
+    let strings = try Localizer.load(resourcesDirectory: app.directory.resourcesDirectory)
+    // Threads start here, after everything that can fail to load, and stop with the application.
+    let passwordWork = PasswordWork()
+    app.lifecycle.use(PasswordWorkLifecycle(work: passwordWork))
     var services = AppServices(
         config: config,
         clock: { Date() },
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
-        passwordWork: PasswordWork(),
-        keyStore: try KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger),
+        passwordWork: passwordWork,
+        keyStore: keyStore,
         transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous),
         jobs: jobs,
         mailer: config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
             ?? MailTransport.files(directory: config.dataDirectory + "/mail"),
-        commonPasswords: try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory),
-        strings: try Localizer.load(resourcesDirectory: app.directory.resourcesDirectory),
+        commonPasswords: commonPasswords,
+        strings: strings,
         rateLimits: RateLimits()
     )
     try adjust(&services)
     app.akinai = services
-    app.lifecycle.use(PasswordWorkLifecycle(work: services.passwordWork))
+    if services.passwordWork !== passwordWork { app.lifecycle.use(PasswordWorkLifecycle(work: services.passwordWork)) }
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servedOverTLS))

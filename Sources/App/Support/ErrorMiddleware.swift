@@ -60,7 +60,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
             (status, code, key) = (.internalServerError, "internal_error", "error.internal_error")
         }
         if error is Busy {
-            request.logger.warning("\(request.method) \(request.url.path): busy, answered 503")
+            request.logger.warning("\(request.method) \(Self.loggable(request.url.path)): busy, answered 503")
         } else if status.code >= 500 {
             request.logger.error("\(request.method) \(Self.loggable(request.url.path)): \(String(reflecting: error))")
         }

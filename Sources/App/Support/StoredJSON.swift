@@ -11,7 +11,16 @@ struct StoredJSON<Value: Codable & Sendable>: Codable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        value = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        do {
+            value = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        } catch {
+            // A server error (logged), not the client's: the database holds something Akinai cannot read.
+            throw StoredValueError(
+                table: "",
+                column: decoder.codingPath.map(\.stringValue).joined(separator: "."),
+                underlying: String(describing: error)
+            )
+        }
     }
 
     func encode(to encoder: any Encoder) throws {

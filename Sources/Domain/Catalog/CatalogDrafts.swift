@@ -34,29 +34,37 @@ public enum CatalogRules {
     public static func text(_ raw: String?, field: String, limit: Int = maxText) throws(FieldError) -> String {
         let value = (raw ?? "").trimmingCharacters(in: .whitespaces)
         guard value.count <= limit else { throw FieldError(field: field, reason: "too_long") }
-        guard !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-            throw FieldError(field: field, reason: "name_invalid")
-        }
+        guard !hasControlCharacter(value) else { throw FieldError(field: field, reason: "name_invalid") }
         return value
     }
 
-    /// One label: 1–30 characters, no comma (labels are stored comma-separated).
+    /// Whether `text` holds a control character (category Cc: C0, DEL, C1). Format characters such as the
+    /// zero-width joiner inside an emoji are text.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// One label: 1–30 characters, no comma (labels are stored comma-separated) and no semicolon (the CSV's
+    /// separator of labels), so a label survives an export and import unchanged.
     public static func label(_ raw: String) throws(FieldError) -> String {
         let value = raw.trimmingCharacters(in: .whitespaces)
-        guard (1...maxLabelLength).contains(value.count), !value.contains(","),
-            !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        guard (1...maxLabelLength).contains(value.count), !value.contains(","), !value.contains(";"),
+            !hasControlCharacter(value)
         else { throw FieldError(field: "labels", reason: "label_invalid") }
         return value
     }
 
-    /// A list of labels: empty entries are skipped, at most 20, each a valid label, none twice.
+    /// A list of labels: empty entries are skipped, at most 20, each a valid label, none twice. The count is
+    /// checked as the list is read, so a list of a million entries costs no more than one of 21.
     public static func labels(_ raw: [String]?) throws(FieldError) -> [String] {
         var result: [String] = []
+        var seen: Set<String> = []
         for entry in raw ?? [] where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
             let label = try label(entry)
-            if !result.contains(label) { result.append(label) }
+            guard seen.insert(label).inserted else { continue }
+            guard result.count < maxLabels else { throw FieldError(field: "labels", reason: "labels_too_many") }
+            result.append(label)
         }
-        guard result.count <= maxLabels else { throw FieldError(field: "labels", reason: "labels_too_many") }
         return result
     }
 

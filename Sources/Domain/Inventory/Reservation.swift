@@ -27,7 +27,14 @@ public struct HeldQuantity: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         sku = try container.decode(UUID.self, forKey: .sku)
-        quantity = try container.decode(Int.self, forKey: .quantity)
+        // Reservations written by earlier versions carry the quantity as a string ("3").
+        if let number = try? container.decode(Int.self, forKey: .quantity) {
+            quantity = number
+        } else if let text = try? container.decode(String.self, forKey: .quantity), let number = Int(text) {
+            quantity = number
+        } else {
+            throw DecodingError.dataCorruptedError(forKey: .quantity, in: container, debugDescription: "no quantity")
+        }
         guard (1...Int(Int32.max)).contains(quantity) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .quantity,

@@ -77,4 +77,30 @@ import Testing
             try CatalogRules.labels((0...20).map { "l\($0)" })
         }
     }
+
+    @Test func aHugeListOfLabelsIsRefusedAtTheTwentyFirst() throws {
+        let many = (0..<1_000_000).map { "l\($0)" }
+        #expect(throws: FieldError(field: "labels", reason: "labels_too_many")) { try CatalogRules.labels(many) }
+        #expect(try CatalogRules.labels(Array(repeating: "夏物", count: 1_000)) == ["夏物"], "the same label once")
+        // A comma is the stored separator and a semicolon the CSV's: either would split the label in two.
+        for bad in ["a,b", "a;b", "x\u{0}"] {
+            #expect(throws: FieldError(field: "labels", reason: "label_invalid")) { try CatalogRules.label(bad) }
+        }
+        #expect(try CatalogRules.text("👨‍👩‍👧 ファミリー", field: "variant") == "👨‍👩‍👧 ファミリー", "a ZWJ is text")
+    }
+}
+
+@Suite struct HeldQuantityTests {
+    @Test func storedLinesReadBackAndBadOnesAreRefused() throws {
+        let sku = UUID()
+        let decoder = JSONDecoder()
+        let now = try decoder.decode([HeldQuantity].self, from: Data(#"[{"sku":"\#(sku)","quantity":3}]"#.utf8))
+        let earlier = try decoder.decode([HeldQuantity].self, from: Data(#"[{"sku":"\#(sku)","quantity":"3"}]"#.utf8))
+        #expect(now == [HeldQuantity(sku: sku, quantity: 3)] && earlier == now, "the earlier string form reads too")
+        for bad in [#""quantity":0"#, #""quantity":-2"#, #""quantity":"x""#, #""quantity":99999999999"#] {
+            #expect(throws: DecodingError.self) {
+                try decoder.decode([HeldQuantity].self, from: Data(#"[{"sku":"\#(sku)",\#(bad)}]"#.utf8))
+            }
+        }
+    }
 }

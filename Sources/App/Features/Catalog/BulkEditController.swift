@@ -90,12 +90,13 @@ struct BulkEditController {
         case "label_add", "label_remove":
             guard let value = try? CatalogRules.label(value) else { return try await fail("error.label_invalid") }
             let adding = form.action == "label_add"
-            apply = { sku in
+            apply = { sku throws(FieldError) in
                 var labels = sku.labels.split(separator: ",").map(String.init)
                 let before = sku.labels
                 if adding, !labels.contains(value) { labels.append(value) }
                 if !adding { labels.removeAll { $0 == value } }
-                sku.labels = labels.joined(separator: ",")
+                // The whole list by the catalog's rule too: a 21st label refuses the edit, as the API would.
+                sku.labels = try CatalogRules.labels(labels).joined(separator: ",")
                 return before == sku.labels ? nil : (before, sku.labels)
             }
         case "reorder_set":
@@ -129,7 +130,7 @@ struct BulkEditController {
                 }
             }
         } catch {
-            return try await fail("error.price_out_of_range")
+            return try await fail(Self.messageKey(error))
         }
         guard form.confirm == "yes" else {
             return try await Pages.render(
@@ -163,8 +164,8 @@ struct BulkEditController {
                 try await audit(tx, records)
                 return records
             }
-        } catch is FieldError {
-            return try await fail("error.price_out_of_range")
+        } catch let error as FieldError {
+            return try await fail(Self.messageKey(error))
         }
         return request.redirect(to: "/catalog/bulk?applied=\(records.count)", redirectType: .normal)
 
@@ -180,5 +181,10 @@ struct BulkEditController {
                 ]
             )
         }
+    }
+
+    /// The message of a change that cannot be applied to some SKU: a price out of range, or too many labels.
+    static func messageKey(_ error: FieldError) -> String {
+        error.reason == "price_invalid" ? "error.price_out_of_range" : "error." + error.reason
     }
 }

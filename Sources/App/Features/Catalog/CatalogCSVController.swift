@@ -27,11 +27,15 @@ struct CatalogCSVController {
         init(_ error: MasterCSV.RowError, request: Request) {
             line = error.line
             column = error.column
-            let earlier = "duplicate_of_line_"
-            message =
-                error.reason.hasPrefix(earlier)
-                ? request.text("error.duplicate_of_line") + " " + error.reason.dropFirst(earlier.count)
-                : request.text("error." + error.reason)
+            // Two reasons carry a detail after their key: the earlier line, the unknown component's code.
+            let detailed = [
+                ("duplicate_of_line_", "error.duplicate_of_line"), ("component_unknown:", "error.component_unknown"),
+            ]
+            if let (prefix, key) = detailed.first(where: { error.reason.hasPrefix($0.0) }) {
+                message = request.text(key) + " " + error.reason.dropFirst(prefix.count)
+            } else {
+                message = request.text("error." + error.reason)
+            }
         }
     }
 

@@ -453,9 +453,14 @@ struct MasterImport: Sendable {
             }
         }
         try await tx.createAll(newProducts)
+        // The SKU rows this step changes are locked in id order before they are read, as stock changes and bulk
+        // edits lock them: an import never deadlocks with those on PostgreSQL, nor writes back a stale copy.
+        let codes = rows.map(\.skuCode)
+        try await tx.lockSKURows(try await tx.query(SKURecord.self).filter(\.$code ~~ codes).all(\.$id))
         let existing = Dictionary(
-            uniqueKeysWithValues: try await tx.query(SKURecord.self).filter(\.$code ~~ rows.map(\.skuCode)).all()
-                .map { ($0.code, $0) }
+            uniqueKeysWithValues: try await tx.query(SKURecord.self).filter(\.$code ~~ codes).all().map {
+                ($0.code, $0)
+            }
         )
         let warehouse = try await StockLedger(tdb: tx, services: services, actor: actor).defaultWarehouse()
         var newSKUs: [SKURecord] = []

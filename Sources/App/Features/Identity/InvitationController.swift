@@ -42,11 +42,9 @@ struct InvitationController {
     ) async throws -> UserRecord {
         let services = context.services
         let now = context.now
-        // No password works until the invitee sets one.
-        let unusable = try await services.passwordWork.hash(
-            SecretToken.generate(bytes: 32),
-            with: services.passwordHasher
-        )
+        // No password works until the invitee sets one: a value that is no hash matches nothing (and costs no
+        // scrypt run inside this transaction, which on SQLite holds the write lock of every shop).
+        let unusable = "!invited:" + SecretToken.generate(bytes: 16)
         let user = try await UserProvisioning.create(
             tx,
             services: services,

@@ -61,6 +61,9 @@ enum MailedLink {
         let now = services.clock()
         let actor = request.auditActor(userID: user.id, label: user.email)
         try await tdb.transaction { tx in
+            // The user's row first, as disabling a user and changing a password do, so none of them deadlocks
+            // with another over the user's row and link rows.
+            try await tx.lockUserRow(user.id!)
             // Use the link up first, in one conditional UPDATE: of concurrent submissions exactly one wins.
             guard try await tx.consumeUserToken(id: token.id!, now: now) else {
                 throw AppError(.notFound, code: "link_invalid")

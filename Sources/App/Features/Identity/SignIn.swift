@@ -27,8 +27,11 @@ struct SignIn: Sendable {
         let found = try await request.tenantDirectory.signIn(tenantCode: code, email: email)
         let address = try? EmailAddress(email)
         let user = found?.2
-        // Hash even when there is no such user, so the answer takes as long either way.
-        let stored = user?.passwordHash ?? Self.dummyHash(services.passwordHasher)
+        // Hash even when there is no such user (or one who cannot sign in: invited, disabled), so the answer takes
+        // as long either way.
+        let usable = user.flatMap { $0.isActive ? $0.passwordHash : nil }
+        let stored: String
+        if let usable { stored = usable } else { stored = try await dummyHash() }
         let tooLong = password.count > PasswordPolicy.maximumLength
         let matches = try await verify(password: tooLong ? "" : password, stored: stored)
         guard let (tenant, tdb, _) = found else { return nil }
@@ -92,7 +95,11 @@ struct SignIn: Sendable {
                 )
                 return nil
             }
-            if let rehash { user.passwordHash = rehash }
+            // The password checked is still the user's (a reset or change since would have replaced it), and an
+            // upgraded hash replaces only that one: one conditional UPDATE, never a stale write over a new password.
+            guard try await tx.keepPassword(userID: user.id!, checked: stored, upgradedTo: rehash) else {
+                return nil
+            }
             if stage == .active {
                 user.lastSignInAt = now
                 user.lastSignInIP = request.clientIP
@@ -385,11 +392,12 @@ struct SignIn: Sendable {
 
     private static let dummies = Mutex<[Int: String]>([:])
 
-    /// A hash of a random password with the current parameters, made once per process.
-    static func dummyHash(_ hasher: ScryptHasher) -> String {
-        if let cached = dummies.withLock({ $0[hasher.logN] }) { return cached }
-        let made = (try? hasher.hash(SecretToken.generate())) ?? "$scrypt$ln=10,r=8,p=1$AAAA$AAAA"
-        dummies.withLock { $0[hasher.logN] = made }
+    /// A hash of a random password with the current parameters, made once per process (on the password threads).
+    func dummyHash() async throws -> String {
+        let logN = services.passwordHasher.logN
+        if let cached = Self.dummies.withLock({ $0[logN] }) { return cached }
+        let made = try await hash(SecretToken.generate())
+        Self.dummies.withLock { $0[logN] = made }
         return made
     }
 }

@@ -67,6 +67,18 @@ extension TenantDatabase {
         )
     }
 
+    /// Whether the user's password hash is still `checked`, replacing it with `upgraded` (the same password under
+    /// the current cost) when given; false when the password changed since it was checked.
+    func keepPassword(userID: UUID, checked: String, upgradedTo upgraded: String?) async throws -> Bool {
+        try await !sql.all(
+            """
+            UPDATE users SET password_hash = \(bind: upgraded ?? checked)
+            WHERE tenant_id = \(bind: tenantID) AND id = \(bind: userID) AND password_hash = \(bind: checked)
+            RETURNING id
+            """
+        ).isEmpty
+    }
+
     /// Uses up one of the user's recovery codes.
     func consumeRecoveryCode(userID: UUID, codeHash: String, now: Date) async throws -> Bool {
         try await !sql.all(
