@@ -39,7 +39,7 @@ struct OperatorCommands: AsyncCommandGroup {
                     adminEmail: rawEmail,
                     adminPassword: password,
                     adminName: "運営者",
-                    kind: "operator"
+                    kind: .operator
                 )
                 context.console.print(
                     "Created the operator tenant and operator \(rawEmail); sign in with tenant code \(code)."

@@ -27,7 +27,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await tdb.delete(session)
             throw AppError.unauthorized
         }
-        guard let tenant = try await directory.tenant(id: session.tenantID), tenant.status == "active",
+        guard let tenant = try await directory.tenant(id: session.tenantID), tenant.status == .active,
             let user = try await tdb.find(UserRecord.self, session.userID), user.isActive
         else {
             try await tdb.delete(session)
@@ -48,7 +48,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             tenantID: tenant.id!,
             tenantCode: tenant.code,
             tenantName: tenant.name,
-            isOperator: tenant.kind == "operator",
+            isOperator: tenant.kind == .operator,
             userID: user.id!,
             userEmail: user.email,
             permissions: user.permissions,
@@ -91,7 +91,7 @@ struct BearerAuthenticator: AsyncMiddleware {
         let now = services.clock()
         guard let token = try await directory.apiToken(tokenHash: SecretToken.digest(bearer)), token.revokedAt == nil,
             token.expiresAt.map({ now < $0 }) ?? true,
-            let tenant = try await directory.tenant(id: token.tenantID), tenant.status == "active"
+            let tenant = try await directory.tenant(id: token.tenantID), tenant.status == .active
         else { throw AppError.unauthorized }
         let tdb = directory.tenantDatabase(token.tenantID)
         guard let user = try await tdb.find(UserRecord.self, token.userID), user.isActive else {
@@ -105,7 +105,7 @@ struct BearerAuthenticator: AsyncMiddleware {
             tenantID: tenant.id!,
             tenantCode: tenant.code,
             tenantName: tenant.name,
-            isOperator: tenant.kind == "operator",
+            isOperator: tenant.kind == .operator,
             userID: user.id!,
             userEmail: user.email,
             permissions: user.permissions,

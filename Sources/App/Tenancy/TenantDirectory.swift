@@ -11,7 +11,7 @@ struct TenantDirectory: Sendable {
     let services: AppServices
 
     func activeTenant(code: String) async throws -> TenantRecord? {
-        try await TenantRecord.query(on: db).filter(\.$code == code).filter(\.$status == "active").first()
+        try await TenantRecord.query(on: db).filter(\.$code == code).filter(\.$status == .active).first()
     }
 
     func tenant(id: UUID) async throws -> TenantRecord? {
@@ -57,7 +57,7 @@ struct TenantDirectory: Sendable {
     /// A mailed link or code by the hash of its token, with its active shop's database.
     func mailedToken(tokenHash: String) async throws -> (UserTokenRecord, TenantDatabase)? {
         guard let token = try await userToken(tokenHash: tokenHash),
-            let tenant = try await tenant(id: token.tenantID), tenant.status == "active"
+            let tenant = try await tenant(id: token.tenantID), tenant.status == .active
         else { return nil }
         return (token, tenantDatabase(tenant.id!))
     }

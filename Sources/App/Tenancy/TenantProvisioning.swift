@@ -18,7 +18,7 @@ enum TenantProvisioning {
         adminEmail: String,
         adminPassword: String,
         adminName: String = "管理者",
-        kind: String = "shop"
+        kind: TenantKind = .shop
     ) async throws -> TenantRecord {
         let code: TenantCode
         let name: DisplayName
@@ -27,7 +27,7 @@ enum TenantProvisioning {
             code = try TenantCode(rawCode)
             name = try DisplayName(rawName)
             email = try EmailAddress(adminEmail)
-            if kind == "shop", code.rawValue == OperatorDirectory.operatorCode {
+            if kind == .shop, code.rawValue == OperatorDirectory.operatorCode {
                 throw FieldError(field: "code", reason: "tenant_code_reserved")
             }
             try PasswordPolicy().check(

@@ -9,8 +9,7 @@ final class TenantRecord: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
-    /// `active`, or `terminated` once the contract has ended.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: TenantStatus
     /// Sequence number and hash of the last audit event purged by retention; the chain continues from here.
     @Field(key: "audit_anchor_seq") var auditAnchorSeq: Int
     @Field(key: "audit_anchor_hash") var auditAnchorHash: String
@@ -19,8 +18,7 @@ final class TenantRecord: Model, @unchecked Sendable {
     @OptionalField(key: "audit_head_hash") var auditHeadHash: String?
     @OptionalField(key: "audit_head_mac") var auditHeadMAC: String?
     @Field(key: "created_at") var createdAt: Date
-    /// `shop`, or `operator` for the tenant whose admins run the instance.
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: TenantKind
 
     init() {}
 
@@ -28,11 +26,11 @@ final class TenantRecord: Model, @unchecked Sendable {
         self.id = id
         self.code = code
         self.name = name
-        self.status = "active"
+        self.status = .active
         self.auditAnchorSeq = 0
         self.auditAnchorHash = String(repeating: "0", count: 64)
         self.createdAt = createdAt
-        self.kind = "shop"
+        self.kind = .shop
     }
 
     /// The signed head, if the tenant ever had an audit event.
@@ -40,4 +38,17 @@ final class TenantRecord: Model, @unchecked Sendable {
         guard let seq = auditHeadSeq, let hash = auditHeadHash, let mac = auditHeadMAC else { return nil }
         return AuditChain.Head(seq: seq, hash: hash, mac: mac)
     }
+}
+
+/// What a tenant is for.
+enum TenantKind: String, Codable, Sendable {
+    /// A shop using Akinai.
+    case shop
+    /// The tenant whose admins run the instance.
+    case `operator`
+}
+
+/// Where a tenant's contract stands. (The termination work adds the states after `active`.)
+enum TenantStatus: String, Codable, Sendable {
+    case active
 }

@@ -74,7 +74,7 @@ struct SignIn: Sendable {
             after: .active,
             user: user,
             settings: settings,
-            isOperator: tenant.kind == "operator",
+            isOperator: tenant.kind == .operator,
             passwordStep: true
         )
         let rehash = services.passwordHasher.needsRehash(user.passwordHash) ? try await hash(password) : nil

@@ -36,7 +36,7 @@ struct SecuritySettingsController {
 
     /// What a form shows its settings were, as a short digest of their stored form.
     static func basis(_ settings: SecuritySettings) -> String {
-        SHA256.hash(data: Data(TenantSettingsRecord.encode(settings).utf8)).prefix(16)
+        SHA256.hash(data: Data(StoredJSON(settings).text.utf8)).prefix(16)
             .map { String(format: "%02x", $0) }.joined()
     }
 
@@ -96,7 +96,7 @@ struct SecuritySettingsController {
             try await tx.lockSettingsRow()
             if try await tx.securitySettings() != old { return true }
             if let record = try await tx.query(TenantSettingsRecord.self).first() {
-                record.security = TenantSettingsRecord.encode(saved)
+                record.security = StoredJSON(saved)
                 record.updatedAt = now
                 try await tx.update(record)
             } else {
