@@ -83,6 +83,30 @@ import Vapor
         }
     }
 
+    /// A token acts with its user's rights as they are now: a change shows on the very next request.
+    @Test func aChangeOfTheUsersRightsAppliesToTheNextRequest() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let other = try await app.makeUser(in: shop, email: "second@shop-a.example", role: .admin)
+            let api = Browser(app)
+            api.headers.bearerAuthorization = .init(
+                token: try await app.makeToken(
+                    tenant: shop,
+                    userID: other.id!,
+                    scopes: ["settings:read", "catalog:read"]
+                )
+            )
+            #expect(try await api.get("/api/v1/me").status == .ok)
+            #expect(try await api.get("/api/v1/skus").status == .ok)
+            let admin = Browser(app)
+            try await admin.signIn(shop)
+            try await admin.post("/settings/users/\(other.id!.uuidString)/role", [("role", "staff")])
+            #expect(try await api.get("/api/v1/skus").status == .forbidden, "staff without a catalog grant")
+            try await admin.post("/settings/users/\(other.id!.uuidString)/disable")
+            #expect(try await api.get("/api/v1/me").status == .unauthorized)
+        }
+    }
+
     @Test func invalidScopesAreRefused() async throws {
         try await withApp { app, _ in
             let shop = try await app.makeTenant("shop-a")
