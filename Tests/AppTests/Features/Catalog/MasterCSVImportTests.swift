@@ -60,10 +60,8 @@ import Vapor
             let cp932 = try #require(Self.csv.data(using: .shiftJIS))
             let (status, body) = try await uploadBytes(app, token, cp932)
             #expect(status == .ok, "\(body)")
-            #expect(
-                body.contains("\"encoding\":\"cp932\"") && body.contains("\"created\":4")
-                    && body.contains("\"applied\":true")
-            )
+            let uploaded = try JSONDecoder().decode(CatalogCSVController.JSONReport.self, from: Data(body.utf8))
+            #expect(uploaded.encoding == "cp932" && uploaded.created == 4 && uploaded.applied)
             let gift = try await app.sku(shop, "GIFT-1")
             #expect(gift.isSet)
             #expect(try await app.sku(shop, "MUG-1").variant == "白, 呉須")
@@ -94,19 +92,24 @@ import Vapor
                 .replacingOccurrences(of: "MUG-1:1", with: "NOPE-9:1")
             let page = try await upload(api, Data(broken.utf8))
             #expect(page.status == .unprocessableEntity)
-            #expect(page.body.contains("\"line\":3"), "the row with an extra field")
-            #expect(page.body.contains("field_count"))
+            let errors = try page.decoded(as: CatalogCSVController.JSONReport.self).errors
+            #expect(errors.contains { $0.line == 3 && $0.reason == "field_count" }, "the row with an extra field")
             let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
             #expect(try await tdb.query(SKURecord.self).count() == 0, "nothing half-applied")
 
             let unknownComponent = Self.csv.replacingOccurrences(of: "MUG-1:1", with: "NOPE-9:1")
             let second = try await upload(api, Data(unknownComponent.utf8))
             #expect(second.status == .unprocessableEntity)
-            #expect(second.body.contains("\"line\":5") && second.body.contains("component_unknown:NOPE-9"))
+            #expect(
+                try second.decoded(as: CatalogCSVController.JSONReport.self).errors.contains {
+                    $0.line == 5 && $0.reason == "component_unknown:NOPE-9"
+                }
+            )
             #expect(try await tdb.query(SKURecord.self).count() == 0)
 
             let dry = try await upload(api, Data(Self.csv.utf8), dryRun: true)
-            #expect(dry.status == .ok && dry.body.contains("\"applied\":false"))
+            #expect(dry.status == .ok)
+            #expect(try dry.decoded(as: CatalogCSVController.JSONReport.self).applied == false)
             #expect(try await tdb.query(SKURecord.self).count() == 0, "a dry run applies nothing")
         }
     }

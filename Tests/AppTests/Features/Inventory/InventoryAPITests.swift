@@ -47,7 +47,10 @@ import Vapor
             let api = try await api(app, shop)
             let created = try await post(api, "/api/v1/products", Self.product)
             #expect(created.status == .created)
-            #expect(created.body.contains("\"isSet\":true"))
+            #expect(
+                try created.decoded(as: CatalogAPIController.ProductResponse.self).skus.filter(\.isSet).map(\.code)
+                    == ["TS-001-SET"]
+            )
 
             for (sku, quantity) in [("TS-001-RED-L", 10), ("TS-001-BLU-L", 4)] {
                 let receipt = try await post(
@@ -361,9 +364,10 @@ import Vapor
             }
             let added = try await save(#"{"channel": "amazon", "itemCode": "B0CN001", "rule": "cap:3"}"#)
             #expect(added.status == .ok)
-            #expect(added.body.contains("\"shown\":3"))
+            typealias Listing = CatalogAPIController.ListingResponse
+            #expect(try added.decoded(as: Listing.self).shown == 3)
             let changed = try await save(#"{"channel": "amazon", "itemCode": "B0CN001", "rule": "buffer:1"}"#)
-            #expect(changed.body.contains("\"shown\":\(available - 1)"))
+            #expect(try changed.decoded(as: Listing.self).shown == available - 1)
             #expect(
                 try await save(#"{"channel": "amazon", "itemCode": "x", "rule": "half"}"#).status
                     == .unprocessableEntity
@@ -378,7 +382,7 @@ import Vapor
             )
             #expect(clash.status == .conflict, "one item code per channel")
             let list = try await api.get("/api/v1/skus/\(sku.id!.uuidString)/listings")
-            #expect(list.body.contains("\"rule\":\"buffer:1\""))
+            #expect(try list.decoded(as: [Listing].self).first { $0.channel == "amazon" }?.rule == "buffer:1")
             #expect(try await tdb.query(AuditEventRecord.self).filter(\.$action == "listing.save").count() == 2)
         }
     }
