@@ -289,8 +289,7 @@ struct AccountController {
             user.totpPendingSealed = nil
             user.totpLastStep = step
             try await tx.update(user)
-            try await noticeFactorChange(tx, context, user: user, method: "totp")
-            try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
+            try await factorChanged(tx, context, user: user, method: "totp")
             for code in codes {
                 let hash = SecretHash.of(
                     "\(user.id!):\(RecoveryCodes.normalize(code))",
@@ -299,15 +298,29 @@ struct AccountController {
                 )
                 try await tx.create(RecoveryCodeRecord(tenantID: tx.tenantID, userID: user.id!, codeHash: hash))
             }
-            try await context.audit(
-                tx,
-                action: "user.two_factor_enable",
-                targetType: "user",
-                targetID: user.id!.uuidString,
-                details: ["method": "totp"]
-            )
         }
         return try await finishEnrolment(request, context, user: user, recoveryCodes: codes)
+    }
+
+    /// What every new second factor brings, in its transaction: the notice mail, the end of the old recovery codes,
+    /// and the audit event.
+    private func factorChanged(
+        _ tx: TenantDatabase,
+        _ context: TenantContext,
+        user: UserRecord,
+        method: String
+    )
+        async throws
+    {
+        try await noticeFactorChange(tx, context, user: user, method: method)
+        try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
+        try await context.audit(
+            tx,
+            action: "user.two_factor_enable",
+            targetType: "user",
+            targetID: user.id!.uuidString,
+            details: ["method": method]
+        )
     }
 
     @Sendable func useEmail(_ request: Request, _ context: TenantContext) async throws -> Response {
@@ -320,15 +333,7 @@ struct AccountController {
             user.totpPendingSealed = nil
             user.totpLastStep = nil
             try await tx.update(user)
-            try await noticeFactorChange(tx, context, user: user, method: "email")
-            try await tx.query(RecoveryCodeRecord.self).filter(\.$userID == user.id!).delete()
-            try await context.audit(
-                tx,
-                action: "user.two_factor_enable",
-                targetType: "user",
-                targetID: user.id!.uuidString,
-                details: ["method": "email"]
-            )
+            try await factorChanged(tx, context, user: user, method: "email")
         }
         return try await finishEnrolment(request, context, user: user, recoveryCodes: nil)
     }
