@@ -17,9 +17,6 @@ struct Localizer: Sendable {
 
     private let tables: [Language: [String: String]]
 
-    /// The keys of the tables (the same in every language).
-    var keys: Set<String> { Set(tables[.ja]?.keys ?? [:].keys) }
-
     init(tables: [Language: [String: String]]) throws(LocalizationError) {
         guard let reference = tables[.ja].map({ Set($0.keys) }) else { throw LocalizationError.missing(.ja) }
         for lang in Language.allCases {

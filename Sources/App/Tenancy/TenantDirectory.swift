@@ -60,10 +60,6 @@ struct TenantDirectory: Sendable {
         )
     }
 
-    func apiToken(tokenHash: String) async throws -> APITokenRecord? {
-        try await APITokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
-    }
-
     func userToken(tokenHash: String) async throws -> UserTokenRecord? {
         try await UserTokenRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
     }

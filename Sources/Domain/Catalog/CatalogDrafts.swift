@@ -129,28 +129,23 @@ public struct SKUDraft: Sendable, Equatable {
         labels: [String]?,
         components: [(code: String, quantity: Int)]
     ) -> Result<SKUDraft, FieldErrors> {
-        var errors: [FieldError] = []
-        func take<T>(_ rule: () throws(FieldError) -> T) -> T? {
-            do { return try rule() } catch {
-                errors.append(error)
-                return nil
-            }
-        }
-        let skuCode = take { () throws(FieldError) in try SKUCode(code, field: "code") }
-        let variant = take { () throws(FieldError) in try CatalogRules.text(variant, field: "variant") }
-        let jan = take { () throws(FieldError) in try CatalogRules.jan(jan) }
-        let price = take { () throws(FieldError) in try CatalogRules.price(price) }
-        let tax = take { () throws(FieldError) in try CatalogRules.taxClass(taxClass) }
-        let size = take { () throws(FieldError) in
+        var rules = FieldErrorCollector()
+        let skuCode = rules.take { () throws(FieldError) in try SKUCode(code, field: "code") }
+        let variant = rules.take { () throws(FieldError) in try CatalogRules.text(variant, field: "variant") }
+        let jan = rules.take { () throws(FieldError) in try CatalogRules.jan(jan) }
+        let price = rules.take { () throws(FieldError) in try CatalogRules.price(price) }
+        let tax = rules.take { () throws(FieldError) in try CatalogRules.taxClass(taxClass) }
+        let size = rules.take { () throws(FieldError) in
             try CatalogRules.text(sizeClass, field: "sizeClass", limit: CatalogRules.maxSizeClass)
         }
-        let cool = take { () throws(FieldError) in try CatalogRules.coolType(coolType) }
-        let point = take { () throws(FieldError) in try CatalogRules.reorderPoint(reorderPoint) }
-        let labels = take { () throws(FieldError) in try CatalogRules.labels(labels) }
-        let parts = take { () throws(FieldError) in try Self.parts(components, of: code) }
-        guard errors.isEmpty, let skuCode, let variant, let jan, let price, let tax, let size, let cool, let point,
+        let cool = rules.take { () throws(FieldError) in try CatalogRules.coolType(coolType) }
+        let point = rules.take { () throws(FieldError) in try CatalogRules.reorderPoint(reorderPoint) }
+        let labels = rules.take { () throws(FieldError) in try CatalogRules.labels(labels) }
+        let parts = rules.take { () throws(FieldError) in try Self.parts(components, of: code) }
+        guard rules.errors.isEmpty, let skuCode, let variant, let jan, let price, let tax, let size, let cool,
+            let point,
             let labels, let parts
-        else { return .failure(FieldErrors(errors)) }
+        else { return .failure(FieldErrors(rules.errors)) }
         return .success(
             SKUDraft(
                 code: skuCode,
@@ -198,19 +193,13 @@ public struct ProductDraft: Sendable, Equatable {
     ) -> Result<
         ProductDraft, FieldErrors
     > {
-        var errors: [FieldError] = []
-        func take<T>(_ rule: () throws(FieldError) -> T) -> T? {
-            do { return try rule() } catch {
-                errors.append(error)
-                return nil
-            }
-        }
-        let productCode = take { () throws(FieldError) in try SKUCode(code, field: "code") }
-        let productName = take { () throws(FieldError) in try DisplayName(name, field: "name") }
-        let supplier = take { () throws(FieldError) in try CatalogRules.text(supplier, field: "supplier") }
-        let labels = take { () throws(FieldError) in try CatalogRules.labels(labels) }
-        guard errors.isEmpty, let productCode, let productName, let supplier, let labels else {
-            return .failure(FieldErrors(errors))
+        var rules = FieldErrorCollector()
+        let productCode = rules.take { () throws(FieldError) in try SKUCode(code, field: "code") }
+        let productName = rules.take { () throws(FieldError) in try DisplayName(name, field: "name") }
+        let supplier = rules.take { () throws(FieldError) in try CatalogRules.text(supplier, field: "supplier") }
+        let labels = rules.take { () throws(FieldError) in try CatalogRules.labels(labels) }
+        guard rules.errors.isEmpty, let productCode, let productName, let supplier, let labels else {
+            return .failure(FieldErrors(rules.errors))
         }
         return .success(ProductDraft(code: productCode, name: productName, supplier: supplier, labels: labels))
     }

@@ -20,6 +20,20 @@ public struct FieldErrors: Error, Equatable, Sendable {
     }
 }
 
+/// Runs several rules and keeps every error: the value of each rule that passed, nil for the others.
+public struct FieldErrorCollector {
+    public private(set) var errors: [FieldError] = []
+
+    public init() {}
+
+    public mutating func take<T>(_ rule: () throws(FieldError) -> T) -> T? {
+        do { return try rule() } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+}
+
 /// The short code that names a tenant at sign-in (e.g. `demo-shop`).
 public struct TenantCode: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
