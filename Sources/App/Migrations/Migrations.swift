@@ -24,5 +24,6 @@ enum MigrationList {
         AddPendingTOTPToUsers(),
         AddAuditHeadToTenants(),
         CreateCatalogImports(),
+        IndexSetComponentsByComponent(),
     ]
 }

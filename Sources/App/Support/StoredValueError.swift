@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A stored value Akinai cannot read. Reaching it means the database was edited by hand or by a newer version;
 /// the request fails (500, logged) rather than carrying on with a guess.
@@ -8,4 +9,19 @@ struct StoredValueError: Error, CustomStringConvertible {
     let underlying: String
 
     var description: String { "unreadable value in \(table).\(column): \(underlying)" }
+}
+
+extension SQLRow {
+    /// Column `column` of a row read by hand-written SQL, as `T`. A stored value Akinai cannot read (a role or
+    /// state it does not know) is a `StoredValueError`, a server error, never the `DecodingError` that means a
+    /// client sent bad input.
+    func stored<T: Decodable>(_ column: String, as type: T.Type = T.self, table: String) throws -> T {
+        do {
+            return try decode(column: column, as: T.self)
+        } catch let error as StoredValueError {
+            throw error
+        } catch {
+            throw StoredValueError(table: table, column: column, underlying: String(describing: error))
+        }
+    }
 }

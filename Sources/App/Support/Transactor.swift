@@ -32,29 +32,40 @@ struct Transactor: Sendable {
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         if let current = Self.current { return try await body(current) }
+        let tag = WorkTag.current
         if !isSQLite {
             return try await db.transaction { tx in
-                try await Self.$current.withValue(tx) { try await body(tx) }
+                try await WorkTag.$current.withValue(tag) {
+                    try await Self.$current.withValue(tx) { try await body(tx) }
+                }
             }
         }
         return try await gate.withLock {
             try await db.withConnection { conn in
-                // tenancy: the transaction runner itself
-                guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
-                // FULL is SQLite's default; NORMAL belongs to the connection, so it is set on each use.
-                if sqliteSynchronous != "FULL" {
-                    try await sql.raw("PRAGMA synchronous = \(unsafeRaw: sqliteSynchronous)").run()
-                }
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await Self.$current.withValue(conn) { try await body(conn) }
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
+                try await WorkTag.$current.withValue(tag) { try await sqliteTransaction(on: conn, body) }
             }
+        }
+    }
+
+    /// SQLite: the body between `BEGIN IMMEDIATE` and `COMMIT` on one connection, rolled back if it throws.
+    private func sqliteTransaction<T: Sendable>(
+        on conn: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        // tenancy: the transaction runner itself
+        guard let sql = conn as? any SQLDatabase else { fatalError("SQLite driver is an SQLDatabase") }
+        // FULL is SQLite's default; NORMAL belongs to the connection, so it is set on each use.
+        if sqliteSynchronous != "FULL" {
+            try await sql.raw("PRAGMA synchronous = \(unsafeRaw: sqliteSynchronous)").run()
+        }
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await Self.$current.withValue(conn) { try await body(conn) }
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 }

@@ -13,11 +13,13 @@ struct SessionAuthenticator: AsyncMiddleware {
         let directory = request.tenantDirectory
         let services = request.akinai
         let now = services.clock()
-        guard let session = try await directory.session(tokenHash: SecretToken.digest(token)) else {
+        // Session, shop, user and security settings in one statement.
+        guard let holder = try await directory.sessionHolder(tokenHash: SecretToken.digest(token)) else {
             throw AppError.unauthorized
         }
+        let session = holder.session
         let tdb = directory.tenantDatabase(session.tenantID)
-        let policy = SessionPolicy(try await tdb.securitySettings())
+        let policy = SessionPolicy(holder.security)
         // A stage this version does not know is not "signed in": fail closed.
         guard let stage = SessionStage(rawValue: session.stage) else {
             try await tdb.delete(session)
@@ -27,9 +29,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await tdb.delete(session)
             throw AppError.unauthorized
         }
-        guard let tenant = try await directory.tenant(id: session.tenantID), tenant.status == .active,
-            let user = try await tdb.find(UserRecord.self, session.userID), user.isActive
-        else {
+        guard let tenant = holder.tenant, let user = holder.user else {
             try await tdb.delete(session)
             throw AppError.unauthorized
         }
@@ -45,17 +45,17 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await tdb.update(session)
         }
         request.tenantContext = TenantContext(
-            tenantID: tenant.id!,
+            tenantID: session.tenantID,
             tenantCode: tenant.code,
             tenantName: tenant.name,
             isOperator: tenant.kind == .operator,
-            userID: user.id!,
+            userID: session.userID,
             userEmail: user.email,
             permissions: user.permissions,
             credential: .session(id: session.id!, csrfToken: session.csrfToken),
             stage: stage,
             db: tdb,
-            actor: request.auditActor(userID: user.id, label: user.email),
+            actor: request.auditActor(userID: session.userID, label: user.email),
             services: services
         )
         return try await next.respond(to: request)

@@ -27,6 +27,49 @@ struct TenantDirectory: Sendable {
         try await SessionRecord.query(on: db).filter(\.$tokenHash == tokenHash).first()
     }
 
+    /// A session cookie's session with everything a request needs to trust it, read in one statement: the shop
+    /// and user if both are active, and the shop's security settings (the defaults when it saved none). Nothing
+    /// is cached, so disabling a user, suspending a shop or tightening a timeout shows on the very next request.
+    func sessionHolder(tokenHash: String) async throws -> SessionHolder? {
+        let rows = try await (db as! any SQLDatabase).raw(
+            """
+            SELECT s.*, n.code AS tenant_code, n.name AS tenant_name, n.kind AS tenant_kind, n.status AS tenant_status,
+                u.email AS user_email, u.role AS user_role, u.grants AS user_grants, u.status AS user_status,
+                st.security AS security
+            FROM sessions s
+            LEFT JOIN tenants n ON n.id = s.tenant_id
+            LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+            LEFT JOIN tenant_settings st ON st.tenant_id = s.tenant_id
+            WHERE s.token_hash = \(bind: tokenHash)
+            """
+        ).all()
+        guard let row = rows.first else { return nil }
+        let session = try row.decode(fluentModel: SessionRecord.self)
+        // Unreadable settings stop the request rather than fall back to the defaults (fail closed).
+        let security = try row.stored("security", as: StoredJSON<SecuritySettings>?.self, table: "tenant_settings")?
+            .value
+        var holder = SessionHolder(session: session, security: security ?? SecuritySettings(), tenant: nil, user: nil)
+        // A status this version does not know is an error, like every stored value it cannot read.
+        if let status = try row.stored("tenant_status", as: TenantStatus?.self, table: "tenants"), status == .active {
+            let code = try row.stored("tenant_code", as: String.self, table: "tenants")
+            holder.tenant = (
+                code,
+                try row.stored("tenant_name", as: String.self, table: "tenants"),
+                try row.stored("tenant_kind", as: TenantKind.self, table: "tenants")
+            )
+        }
+        if let status = try row.stored("user_status", as: UserStatus?.self, table: "users"), status == .active {
+            holder.user = (
+                try row.stored("user_email", as: String.self, table: "users"),
+                Permissions(
+                    role: try row.stored("user_role", as: Role.self, table: "users"),
+                    grants: try row.stored("user_grants", as: StoredJSON<[Module: Access]>.self, table: "users").value
+                )
+            )
+        }
+        return holder
+    }
+
     /// What a Bearer token acts as, read in one statement: the unrevoked token with its active shop and its active
     /// user. Nil when any of them is missing, revoked or inactive (an expired token is the caller's to refuse).
     func tokenHolder(tokenHash: String) async throws -> TokenHolder? {
@@ -43,19 +86,21 @@ struct TenantDirectory: Sendable {
         ).all()
         guard let row = rows.first else { return nil }
         return TokenHolder(
-            tokenID: try row.decode(column: "token_id", as: UUID.self),
-            scopes: Set(try row.decode(column: "scopes", as: String.self).split(separator: " ").map(String.init)),
-            expiresAt: try row.decode(column: "expires_at", as: Date?.self),
-            lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self),
-            tenantID: try row.decode(column: "tenant_id", as: UUID.self),
-            tenantCode: try row.decode(column: "code", as: String.self),
-            tenantName: try row.decode(column: "name", as: String.self),
-            tenantKind: try row.decode(column: "kind", as: TenantKind.self),
-            userID: try row.decode(column: "user_id", as: UUID.self),
-            email: try row.decode(column: "email", as: String.self),
+            tokenID: try row.stored("token_id", as: UUID.self, table: "api_tokens"),
+            scopes: Set(
+                try row.stored("scopes", as: String.self, table: "api_tokens").split(separator: " ").map(String.init)
+            ),
+            expiresAt: try row.stored("expires_at", as: Date?.self, table: "api_tokens"),
+            lastUsedAt: try row.stored("last_used_at", as: Date?.self, table: "api_tokens"),
+            tenantID: try row.stored("tenant_id", as: UUID.self, table: "api_tokens"),
+            tenantCode: try row.stored("code", as: String.self, table: "tenants"),
+            tenantName: try row.stored("name", as: String.self, table: "tenants"),
+            tenantKind: try row.stored("kind", as: TenantKind.self, table: "tenants"),
+            userID: try row.stored("user_id", as: UUID.self, table: "api_tokens"),
+            email: try row.stored("email", as: String.self, table: "users"),
             permissions: Permissions(
-                role: try row.decode(column: "role", as: Role.self),
-                grants: try row.decode(column: "grants", as: StoredJSON<[Module: Access]>.self).value
+                role: try row.stored("role", as: Role.self, table: "users"),
+                grants: try row.stored("grants", as: StoredJSON<[Module: Access]>.self, table: "users").value
             )
         )
     }
@@ -106,6 +151,14 @@ extension Request {
 extension Application {
     /// The pre-authentication directory on the application's database (for commands and jobs).
     var tenantDirectory: TenantDirectory { TenantDirectory(db: db, services: akinai) }
+}
+
+/// A session with its shop and user (nil when inactive or gone) and the shop's security settings.
+struct SessionHolder: Sendable {
+    let session: SessionRecord
+    let security: SecuritySettings
+    var tenant: (code: String, name: String, kind: TenantKind)?
+    var user: (email: String, permissions: Permissions)?
 }
 
 /// A Bearer token with the shop and user it acts as.

@@ -6,9 +6,10 @@ import Vapor
 
 /// Counts the SQL statements SQLite runs for the requests made inside `count(_:)`: every statement, Fluent's and
 /// hand-written alike, is logged by the driver as "Executing query" at trace level, and the log handler installed
-/// here counts those made in the task of a counting block.
+/// here counts those made in the work tagged by a counting block (`WorkTag`, which follows the work into its
+/// transactions, `BEGIN` and `COMMIT` included).
 final class StatementCount: Sendable {
-    @TaskLocal static var current: StatementCount?
+    static var current: StatementCount? { WorkTag.current as? StatementCount }
 
     private let total = Mutex(0)
     private let statements = Mutex<[String]>([])
@@ -28,7 +29,7 @@ final class StatementCount: Sendable {
     static func count(_ body: () async throws -> Void) async rethrows -> StatementCount {
         installOnce
         let counter = StatementCount()
-        try await $current.withValue(counter) { try await body() }
+        try await WorkTag.$current.withValue(counter) { try await body() }
         return counter
     }
 

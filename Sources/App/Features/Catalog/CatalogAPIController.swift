@@ -148,11 +148,14 @@ struct CatalogAPIController {
     }
 
     @Sendable func showSKU(_ request: Request, _ context: TenantContext) async throws -> SKUResponse {
-        let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
-        let product = try await context.db.find(ProductRecord.self, sku.productID)
-        let available = try await context.stockLedger.available([
-            sku
-        ])
+        // The SKU with its product in one statement.
+        guard let raw = request.parameters.get("skuID"), let id = UUID(uuidString: raw),
+            let sku = try await context.db.query(SKURecord.self).filter(\.$id == id)
+                .join(ProductRecord.self, on: \SKURecord.$productID == \ProductRecord.$id)
+                .filter(ProductRecord.self, \.$tenantID == context.tenantID).first()
+        else { throw AppError.notFound }
+        let product = try sku.joined(ProductRecord.self)
+        let available = try await context.stockLedger.available([sku])
         return Self.response(sku, product: product, available: available)
     }
 

@@ -61,8 +61,9 @@ struct InventoryAPIController {
     @Sendable func stock(_ request: Request, _ context: TenantContext) async throws -> StockResponse {
         let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
         let service = context.stockLedger
+        // A plain SKU's available stock is its own figures'; a set's is derived from its components.
         let figures = sku.isSet ? StockFigures() : (try await service.figures([sku.id!])[sku.id!] ?? StockFigures())
-        let available = try await service.available([sku])[sku.id!] ?? 0
+        let available = sku.isSet ? (try await service.available([sku])[sku.id!] ?? 0) : figures.available
         return StockResponse(sku: sku.code, onHand: figures.onHand, reserved: figures.reserved, available: available)
     }
 

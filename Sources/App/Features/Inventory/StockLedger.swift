@@ -88,11 +88,9 @@ struct StockLedger: Sendable {
             }
             try await record(
                 tx,
-                sku: sku.id!,
+                [Entry(sku: sku.id!, onHand: onHandDelta, reserved: reservedDelta)],
                 warehouse: warehouseID,
                 kind: kind,
-                onHand: onHandDelta,
-                reserved: reservedDelta,
                 reference: reference,
                 reason: reason
             )
@@ -227,19 +225,24 @@ struct StockLedger: Sendable {
                     let available = try await level(tx, sku: need.sku, warehouse: warehouse).available
                     throw StockError.insufficient(sku: need.sku, requested: need.quantity, available: available)
                 }
-                try await record(
-                    tx,
-                    sku: need.sku,
-                    warehouse: warehouse,
-                    kind: .reservation,
-                    onHand: 0,
-                    reserved: need.quantity,
-                    reference: reference,
-                    reason: ""
-                )
             }
+            try await record(
+                tx,
+                needs.map { Entry(sku: $0.sku, onHand: 0, reserved: $0.quantity) },
+                warehouse: warehouse,
+                kind: .reservation,
+                reference: reference
+            )
             try await afterChange(tx, skuIDs: needs.map(\.sku))
-            guard let reservation = try await tx.find(ReservationRecord.self, id) else { throw StockError.notReserved }
+            let reservation = ReservationRecord()
+            reservation.id = id
+            reservation.tenantID = tx.tenantID
+            reservation.reference = reference
+            reservation.status = .held
+            reservation.lines = Self.held(needs)
+            reservation.warehouseID = warehouse.uuid
+            reservation.createdAt = stamp
+            reservation.updatedAt = stamp
             return reservation
         }
     }
@@ -285,17 +288,16 @@ struct StockLedger: Sendable {
                 )
                 // The ledger says this much is reserved; figures that disagree are refused, never driven negative.
                 guard !updated.isEmpty else { throw StockError.notReserved }
-                try await record(
-                    tx,
-                    sku: need.sku,
-                    warehouse: warehouseID,
-                    kind: kind,
-                    onHand: onHandFactor * need.quantity,
-                    reserved: reservedFactor * need.quantity,
-                    reference: reference,
-                    reason: ""
-                )
             }
+            try await record(
+                tx,
+                needs.map {
+                    Entry(sku: $0.sku, onHand: onHandFactor * $0.quantity, reserved: reservedFactor * $0.quantity)
+                },
+                warehouse: warehouseID,
+                kind: kind,
+                reference: reference
+            )
             try await afterChange(tx, skuIDs: needs.map(\.sku))
         }
     }
@@ -316,20 +318,51 @@ struct StockLedger: Sendable {
 
     /// Available stock of SKUs, sets derived from their components.
     func available(_ skus: [SKURecord], on db: TenantDatabase? = nil) async throws -> [UUID: Int] {
-        let db = db ?? tdb
-        let components = try await setComponents(of: skus.filter(\.isSet).map { $0.id! }, on: db)
-        let plainIDs = Set(skus.filter { !$0.isSet }.map { $0.id! } + components.values.flatMap { $0.map(\.sku) })
-        let figures = try await figures(Array(plainIDs), on: db)
+        try await available(skus.map { (id: $0.id!, isSet: $0.isSet) }, on: db ?? tdb)
+    }
+
+    /// Available stock of SKUs in one statement: the plain ones summed over warehouses, and each component of the
+    /// sets with its own sum, from which `SetProducts` derives the set's figure.
+    private func available(_ skus: [(id: UUID, isSet: Bool)], on db: TenantDatabase) async throws -> [UUID: Int] {
+        let plain = skus.filter { !$0.isSet }.map(\.id)
+        let sets = skus.filter(\.isSet).map(\.id)
+        var parts: [SQLQueryString] = []
+        if !plain.isEmpty {
+            parts.append(
+                """
+                SELECT l.sku_id AS owner, 1 AS quantity, CAST(SUM(l.on_hand - l.reserved) AS BIGINT) AS available
+                FROM stock_levels l WHERE l.tenant_id = \(bind: db.tenantID) AND l.sku_id IN (\(binds: plain))
+                GROUP BY l.sku_id
+                """
+            )
+        }
+        if !sets.isEmpty {
+            parts.append(
+                """
+                SELECT c.set_sku_id AS owner, c.quantity,
+                    (SELECT CAST(COALESCE(SUM(l.on_hand - l.reserved), 0) AS BIGINT) FROM stock_levels l
+                     WHERE l.tenant_id = c.tenant_id AND l.sku_id = c.component_sku_id) AS available
+                FROM set_components c WHERE c.tenant_id = \(bind: db.tenantID) AND c.set_sku_id IN (\(binds: sets))
+                """
+            )
+        }
+        guard !parts.isEmpty else { return [:] }
+        var plainFigures: [UUID: Int] = [:]
+        var components: [UUID: [(available: Int, quantity: Int)]] = [:]
+        let setIDs = Set(sets)
+        for row in try await db.sql.all(parts.joined(separator: " UNION ALL ")) {
+            let owner = try row.decode(column: "owner", as: UUID.self)
+            let available = try row.decode(column: "available", as: Int.self)
+            if setIDs.contains(owner) {
+                components[owner, default: []].append((available, try row.decode(column: "quantity", as: Int.self)))
+            } else {
+                plainFigures[owner] = available
+            }
+        }
         var result: [UUID: Int] = [:]
         for sku in skus {
-            if sku.isSet {
-                let parts = components[sku.id!] ?? []
-                result[sku.id!] = SetProducts.available(
-                    components: parts.map { (figures[$0.sku]?.available ?? 0, $0.quantity) }
-                )
-            } else {
-                result[sku.id!] = figures[sku.id!]?.available ?? 0
-            }
+            result[sku.id] =
+                sku.isSet ? SetProducts.available(components: components[sku.id] ?? []) : plainFigures[sku.id] ?? 0
         }
         return result
     }
@@ -387,28 +420,39 @@ struct StockLedger: Sendable {
             .figures ?? StockFigures()
     }
 
+    /// One ledger line: what a movement changes of one SKU's figures.
+    private struct Entry {
+        let sku: UUID
+        let onHand: Int
+        let reserved: Int
+    }
+
+    /// Writes the ledger entries of one movement (one per SKU) in one statement.
     private func record(
         _ tx: TenantDatabase,
-        sku: UUID,
+        _ entries: [Entry],
         warehouse: WarehouseID,
         kind: MovementKind,
-        onHand: Int,
-        reserved: Int,
         reference: String,
-        reason: String
+        reason: String = ""
     ) async throws {
-        let movement = StockMovementRecord()
-        movement.id = UUID()
-        movement.skuID = sku
-        movement.warehouseID = warehouse.uuid
-        movement.kind = kind
-        movement.onHandDelta = onHand
-        movement.reservedDelta = reserved
-        movement.reference = String(reference.prefix(100))
-        movement.reason = String(reason.prefix(200))
-        movement.actorLabel = actor.label
-        movement.createdAt = now
-        try await tx.create(movement)
+        guard !entries.isEmpty else { return }
+        let stamp = now
+        let reference = String(reference.prefix(100))
+        let reason = String(reason.prefix(200))
+        let rows: [SQLQueryString] = entries.map {
+            """
+            (\(bind: UUID()), \(bind: tx.tenantID), \(bind: $0.sku), \(bind: warehouse.uuid), \(bind: kind.rawValue),
+             \(bind: $0.onHand), \(bind: $0.reserved), \(bind: reference), \(bind: reason), \(bind: actor.label), \(bind: stamp))
+            """
+        }
+        try await tx.sql.run(
+            """
+            INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta,
+                reference, reason, actor_label, created_at)
+            VALUES \(rows.joined(separator: ", "))
+            """
+        )
     }
 
     /// The components of every set among `skuIDs`.
@@ -422,36 +466,86 @@ struct StockLedger: Sendable {
     }
 
     /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
-    /// contains them, and send reorder alerts for points crossed.
+    /// contains them, and send reorder alerts for points crossed. Three statements, whatever the number of SKUs,
+    /// sets and listings: the SKUs concerned with their listings, their available stock, and one update of the
+    /// listings whose 表示在庫 changed (reorder flags and alert mails only when a point is crossed).
     ///
-    /// On PostgreSQL the SKU rows concerned (changed SKUs and their sets) are locked first, in id order, and the
-    /// figures are read after that: two orders changing two components of one set at once then write the set's
+    /// On PostgreSQL the first statement locks the SKU rows concerned (changed SKUs and their sets) in id order, and
+    /// the figures are read after that: two orders changing two components of one set at once then write the set's
     /// channel stock one after the other, the second from figures that include the first, never both from figures
     /// that miss the other's change. Every transaction takes its stock-row locks before these, so the two kinds of
     /// lock are always taken in the same order. On SQLite write transactions run one at a time.
     private func afterChange(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
-        let containing = try await tx.query(SetComponentRecord.self).filter(\.$componentSKUID ~~ skuIDs).all().map(
-            \.setSKUID
+        let changed = Array(Set(skuIDs))
+        guard !changed.isEmpty else { return }
+        let lock: SQLQueryString = tx.isSQLite ? "" : "FOR NO KEY UPDATE OF s"
+        let rows = try await tx.sql.all(
+            """
+            SELECT s.id, s.code, s.is_set, s.reorder_point, s.reorder_alerted, cl.id AS listing_id, cl.rule, cl.shown
+            FROM skus s LEFT JOIN channel_listings cl ON cl.tenant_id = s.tenant_id AND cl.sku_id = s.id
+            WHERE s.tenant_id = \(bind: tx.tenantID) AND (s.id IN (\(binds: changed)) OR s.id IN (
+                SELECT c.set_sku_id FROM set_components c
+                WHERE c.tenant_id = \(bind: tx.tenantID) AND c.component_sku_id IN (\(binds: changed))))
+            ORDER BY s.id
+            \(lock)
+            """
         )
-        try await tx.lockSKURows(skuIDs + containing)
-        let affected = try await tx.query(SKURecord.self).filter(\.$id ~~ (skuIDs + containing)).all()
-        let available = try await available(affected, on: tx)
-        let listings = try await tx.query(ChannelListingRecord.self).filter(\.$skuID ~~ affected.map { $0.id! }).all()
-        for listing in listings {
-            let rule = (try? ChannelStockRule(text: listing.rule)) ?? .all
-            let shown = rule.shown(available: available[listing.skuID] ?? 0)
-            if shown != listing.shown {
-                listing.shown = shown
-                listing.updatedAt = now
-                try await tx.update(listing)
+        struct Affected {
+            let id: UUID
+            let code: String
+            let isSet: Bool
+            let reorderPoint: Int?
+            let reorderAlerted: Bool
+        }
+        var affected: [UUID: Affected] = [:]
+        var listings: [(id: UUID, sku: UUID, rule: String, shown: Int)] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            if affected[id] == nil {
+                affected[id] = Affected(
+                    id: id,
+                    code: try row.decode(column: "code", as: String.self),
+                    isSet: try row.decode(column: "is_set", as: Bool.self),
+                    reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
+                    reorderAlerted: try row.decode(column: "reorder_alerted", as: Bool.self)
+                )
+            }
+            if let listing = try row.decode(column: "listing_id", as: UUID?.self) {
+                listings.append(
+                    (
+                        listing, id, try row.decode(column: "rule", as: String.self),
+                        try row.decode(column: "shown", as: Int.self)
+                    )
+                )
             }
         }
-        for sku in affected where !sku.isSet && sku.reorderPoint != nil {
+        let available = try await available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: tx)
+        let stamp = now
+        var newShown: [(id: UUID, shown: Int)] = []
+        for listing in listings {
+            let rule = (try? ChannelStockRule(text: listing.rule)) ?? .all
+            let shown = rule.shown(available: available[listing.sku] ?? 0)
+            if shown != listing.shown { newShown.append((listing.id, shown)) }
+        }
+        if !newShown.isEmpty {
+            let cases: [SQLQueryString] = newShown.map { "WHEN \(bind: $0.id) THEN \(bind: $0.shown)" }
+            try await tx.sql.run(
+                """
+                UPDATE channel_listings SET shown = CASE id \(cases.joined(separator: " ")) END, updated_at = \(bind: stamp)
+                WHERE tenant_id = \(bind: tx.tenantID) AND id IN (\(binds: newShown.map(\.id)))
+                """
+            )
+        }
+        for sku in affected.values.sorted(by: { $0.code < $1.code }) where !sku.isSet && sku.reorderPoint != nil {
             var alert = ReorderAlert(point: sku.reorderPoint, alerted: sku.reorderAlerted)
-            let fire = alert.observe(available: available[sku.id!] ?? 0)
+            let fire = alert.observe(available: available[sku.id] ?? 0)
             if alert.alerted != sku.reorderAlerted {
-                sku.reorderAlerted = alert.alerted
-                try await tx.update(sku)
+                try await tx.sql.run(
+                    """
+                    UPDATE skus SET reorder_alerted = \(bind: alert.alerted)
+                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: sku.id)
+                    """
+                )
             }
             if fire, let to = try await tx.shopSettings().reorderAlertEmail {
                 try await MailOutbox.enqueue(
@@ -461,7 +555,7 @@ struct StockLedger: Sendable {
                     mail: MailTexts.reorderPointReached(
                         sku: sku.code,
                         point: sku.reorderPoint ?? 0,
-                        available: available[sku.id!] ?? 0
+                        available: available[sku.id] ?? 0
                     )
                 )
             }
