@@ -41,6 +41,7 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        .target(name: "CSQLiteDirect"),
         .target(
             name: "Channels",
             dependencies: ["Domain"],
@@ -52,6 +53,7 @@ let package = Package(
                 "Domain",
                 "Channels",
                 "CQRencode",
+                "CSQLiteDirect",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),

@@ -66,6 +66,13 @@ func configure(
     }
     app.migrations.add(MigrationList.all)
     try await app.autoMigrate()
+    // SQLite's writer for the hot writes, opened once the file and its schema exist.
+    var writer: SQLiteWriter?
+    if case .sqlite(let path) = config.database {
+        let opened = try SQLiteWriter(path: path, logger: app.logger, eventLoop: app.eventLoopGroup.any())
+        app.lifecycle.use(SQLiteWriterLifecycle(writer: opened))
+        writer = opened
+    }
 
     var jobs = JobRegistry()
     BuiltInJobs.register(&jobs)
@@ -83,7 +90,7 @@ func configure(
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
         passwordWork: passwordWork,
         keyStore: keyStore,
-        transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous),
+        transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous, writer: writer),
         jobs: jobs,
         mailer: config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
             ?? MailTransport.files(directory: config.dataDirectory + "/mail"),

@@ -31,6 +31,34 @@ enum JobQueue {
         // tenancy: jobs table belongs to no tenant
         guard let sql = db as? any SQLDatabase else { return false }
         let id = UUID()
+        try await insert(
+            on: sql,
+            id: id,
+            kind: kind,
+            payload: payload,
+            tenantID: tenantID,
+            runAt: runAt,
+            uniqueKey: uniqueKey,
+            maxAttempts: maxAttempts,
+            now: now
+        )
+        guard uniqueKey != nil else { return true }
+        // tenancy: jobs table belongs to no tenant
+        return try await JobRecord.find(id, on: db) != nil
+    }
+
+    /// The job's row, in one statement; a second row with the same `uniqueKey` is not added.
+    static func insert(
+        on sql: any SQLDatabase,
+        id: UUID,
+        kind: String,
+        payload: String,
+        tenantID: UUID?,
+        runAt: Date,
+        uniqueKey: String?,
+        maxAttempts: Int,
+        now: Date
+    ) async throws {
         try await sql.insert(into: JobRecord.schema)
             .columns(
                 "id",
@@ -58,9 +86,6 @@ enum JobQueue {
             )
             .ignoringConflicts(with: ["unique_key"])
             .run()
-        guard uniqueKey != nil else { return true }
-        // tenancy: jobs table belongs to no tenant
-        return try await JobRecord.find(id, on: db) != nil
     }
 
     /// Leases the next due job to `worker`, or returns nil. On PostgreSQL the candidate row is taken with

@@ -58,6 +58,29 @@ enum MailOutbox {
         )
     }
 
+    /// Queues a mail from a transaction of hand-written statements (`TenantDatabase.statements`).
+    static func enqueue(_ sql: TenantSQL, services: AppServices, to: String, mail: MailText) async throws {
+        let now = services.clock()
+        let id = UUID()
+        let sealed = try cipher(services).seal(mail.body, context(id))
+        try await sql.run(
+            """
+            INSERT INTO outbox (id, tenant_id, to_address, subject, body_sealed, status, attempts, created_at)
+            VALUES (\(bind: id), \(bind: sql.tenantID), \(bind: to), \(bind: mail.subject), \(bind: sealed),
+                \(bind: "queued"), 0, \(bind: now))
+            """
+        )
+        try await sql.enqueueJob(
+            id: UUID(),
+            kind: jobKind,
+            payload: id.uuidString,
+            runAt: now,
+            uniqueKey: "mail:\(id)",
+            maxAttempts: 8,
+            now: now
+        )
+    }
+
     static func register(_ registry: inout JobRegistry) {
         registry.register(jobKind, maxAttempts: 8) { job in
             // tenancy: outbox rows are stamped with their tenant by hand

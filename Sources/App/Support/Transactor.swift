@@ -17,14 +17,44 @@ struct Transactor: Sendable {
     /// may be lost if the machine loses power; several times faster).
     let sqliteSynchronous: String
 
-    init(isSQLite: Bool, sqliteSynchronous: String = "FULL") {
+    /// SQLite's writer for transactions of hand-written statements (`statements`); nil on PostgreSQL.
+    let writer: SQLiteWriter?
+
+    init(isSQLite: Bool, sqliteSynchronous: String = "FULL", writer: SQLiteWriter? = nil) {
         self.isSQLite = isSQLite
         self.gate = AsyncGate()
         self.sqliteSynchronous = sqliteSynchronous == "NORMAL" ? "NORMAL" : "FULL"
+        self.writer = writer
     }
 
     /// The database of the transaction the current task is inside, if any.
     @TaskLocal static var current: (any Database)?
+    /// The writer transaction the current task is inside, if any.
+    @TaskLocal static var currentStatements: (any SQLDatabase)?
+
+    /// Runs `body`, which makes hand-written statements only, in one transaction: on SQLite on the writer's thread
+    /// (one hop for the whole transaction instead of two for each statement), on PostgreSQL as any other. Inside an
+    /// open transaction it joins that one.
+    func statements<T: Sendable>(
+        on db: any Database,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        if let current = Self.currentStatements { return try await body(current) }
+        // tenancy: the transaction runner itself
+        if let current = Self.current, let sql = current as? any SQLDatabase { return try await body(sql) }
+        guard isSQLite, let writer else {
+            return try await run(on: db) { tx in
+                // tenancy: the transaction runner itself
+                guard let sql = tx as? any SQLDatabase else { fatalError("both drivers are SQLDatabases") }
+                return try await body(sql)
+            }
+        }
+        return try await gate.withLock {
+            try await writer.transaction(synchronous: sqliteSynchronous) { sql in
+                try await Self.$currentStatements.withValue(sql) { try await body(sql) }
+            }
+        }
+    }
 
     /// Runs `body` in a transaction on `db`, or inside the enclosing one.
     func run<T: Sendable>(

@@ -28,7 +28,17 @@ struct TenantDatabase: Sendable {
     /// The one door for hand-written SQL: every statement must name `tenant_id` and bind this tenant's id, or it
     /// is refused before it reaches the database. Use it for single atomic statements (`UPDATE … WHERE … RETURNING`)
     /// that Fluent cannot express.
-    var sql: TenantSQL { TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase) }
+    var sql: TenantSQL { TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase, isSQLite: isSQLite) }
+
+    /// A transaction of hand-written statements only, for the hot writes (reserving and settling stock): on SQLite
+    /// it runs on the writer's thread, its statements one after another without a hop each (see `SQLiteWriter`);
+    /// on PostgreSQL it is an ordinary transaction. The body sees `TenantSQL` alone, so it cannot reach Fluent,
+    /// whose statements would run on another connection.
+    func statements<T: Sendable>(_ body: @escaping @Sendable (TenantSQL) async throws -> T) async throws -> T {
+        try await transactor.statements(on: db) { sql in
+            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite))
+        }
+    }
 
     /// The tenant's own row, for the few things stored on it (audit anchor, status).
     func tenantRecord() async throws -> TenantRecord? {
@@ -128,6 +138,8 @@ struct TenantDatabase: Sendable {
 struct TenantSQL: Sendable {
     let tenantID: UUID
     fileprivate let db: any SQLDatabase
+    /// Whether this runs on SQLite (one writer at a time) rather than PostgreSQL (row locks).
+    let isSQLite: Bool
 
     /// Runs a statement and returns its rows.
     @discardableResult
@@ -140,6 +152,29 @@ struct TenantSQL: Sendable {
     func run(_ query: SQLQueryString) async throws {
         try check(query)
         try await db.raw(query).run()
+    }
+
+    /// Queues a job for this tenant, in the transaction of the statements.
+    func enqueueJob(
+        id: UUID,
+        kind: String,
+        payload: String,
+        runAt: Date,
+        uniqueKey: String,
+        maxAttempts: Int,
+        now: Date
+    ) async throws {
+        try await JobQueue.insert(
+            on: db,
+            id: id,
+            kind: kind,
+            payload: payload,
+            tenantID: tenantID,
+            runAt: runAt,
+            uniqueKey: uniqueKey,
+            maxAttempts: maxAttempts,
+            now: now
+        )
     }
 
     /// Refuses a statement that does not filter or stamp by this tenant.

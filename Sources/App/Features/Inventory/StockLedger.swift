@@ -49,7 +49,7 @@ struct StockLedger: Sendable {
                 reference: reference,
                 reason: reason
             )
-            try await afterChange(tx, skuIDs: [sku.id!])
+            try await afterChange(tx.sql, skuIDs: [sku.id!])
         }
     }
 
@@ -83,16 +83,18 @@ struct StockLedger: Sendable {
                 """
             )
             guard !rows.isEmpty else {
-                let level = try await level(tx, sku: sku.id!, warehouse: warehouseID)
+                let level = try await Self.level(tx.sql, sku: sku.id!, warehouse: warehouseID)
                 throw StockError.insufficient(sku: sku.id!, requested: abs(quantity), available: level.available)
             }
-            try await record(
-                tx,
+            try await Self.record(
+                tx.sql,
                 [Entry(sku: sku.id!, onHand: onHandDelta, reserved: reservedDelta)],
                 warehouse: warehouseID,
                 kind: kind,
                 reference: reference,
-                reason: reason
+                reason: reason,
+                actor: actor.label,
+                now: now
             )
         }
     }
@@ -117,7 +119,7 @@ struct StockLedger: Sendable {
                     reason: ""
                 )
             }
-            try await afterChange(tx, skuIDs: [sku.id!])
+            try await afterChange(tx.sql, skuIDs: [sku.id!])
         }
     }
 
@@ -172,35 +174,81 @@ struct StockLedger: Sendable {
     // MARK: Reservations
 
     /// Reserves every line of an order (sets as their components) or nothing. The same reference reserves once.
+    ///
+    /// Hand-written statements only, in one transaction (`TenantDatabase.statements`): on SQLite it runs on the
+    /// writer's thread without a hop per statement.
     @discardableResult
     func reserve(
         reference: String,
         lines: [ReservationLine],
         warehouseID: WarehouseID? = nil
     ) async throws -> ReservationRecord {
-        let warehouse: WarehouseID
-        if let warehouseID { warehouse = warehouseID } else { warehouse = try await defaultWarehouse().typedID }
-        let components = try await setComponents(of: lines.map(\.skuID))
-        let needs = try SetProducts.expand(lines, components: components)
-        return try await tdb.transaction { tx in
-            let stamp = now
+        do {
+            return try await reserveOnce(reference: reference, lines: lines, warehouseID: warehouseID)
+        } catch is NoDefaultWarehouse {
+            // The shop's first reservation: make its default warehouse, then reserve.
+            _ = try await defaultWarehouse()
+            return try await reserveOnce(reference: reference, lines: lines, warehouseID: warehouseID)
+        }
+    }
+
+    private struct NoDefaultWarehouse: Error {}
+
+    private func reserveOnce(
+        reference: String,
+        lines: [ReservationLine],
+        warehouseID: WarehouseID?
+    ) async throws -> ReservationRecord {
+        let stamp = now
+        let label = actor.label
+        return try await tdb.statements { sql in
+            let warehouse: WarehouseID
+            if let warehouseID {
+                warehouse = warehouseID
+            } else {
+                let rows = try await sql.all(
+                    """
+                    SELECT id FROM warehouses WHERE tenant_id = \(bind: sql.tenantID) AND is_default = \(bind: true)
+                    ORDER BY created_at LIMIT 1
+                    """
+                )
+                guard let row = rows.first else { throw NoDefaultWarehouse() }
+                warehouse = WarehouseID(try row.decode(column: "id", as: UUID.self))
+            }
+            let needs = try SetProducts.expand(
+                lines,
+                components: try await Self.components(of: lines.map(\.skuID), sql)
+            )
             // Claim the reference first. On PostgreSQL a concurrent claim of the same reference waits here until
             // the first transaction ends, then finds its row (committed) or takes the reference (rolled back), so
             // every request for one reference answers with the one reservation.
             let id = UUID()
-            let claimed = try await tx.sql.all(
+            let claimed = try await sql.all(
                 """
                 INSERT INTO reservations (id, tenant_id, reference, status, lines, warehouse_id, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: tx.tenantID), \(bind: reference), \(bind: ReservationStatus.held.rawValue),
+                VALUES (\(bind: id), \(bind: sql.tenantID), \(bind: reference), \(bind: ReservationStatus.held.rawValue),
                     \(bind: Self.held(needs).text), \(bind: warehouse.uuid), \(bind: stamp), \(bind: stamp))
                 ON CONFLICT (tenant_id, reference) DO NOTHING
                 RETURNING id
                 """
             )
             guard !claimed.isEmpty else {
-                guard
-                    let existing = try await tx.query(ReservationRecord.self).filter(\.$reference == reference).first()
-                else { throw StockError.notReserved }
+                let rows = try await sql.all(
+                    """
+                    SELECT id, status, lines, warehouse_id, created_at, updated_at FROM reservations
+                    WHERE tenant_id = \(bind: sql.tenantID) AND reference = \(bind: reference)
+                    """
+                )
+                guard let row = rows.first else { throw StockError.notReserved }
+                let existing = ReservationRecord()
+                existing.id = try row.decode(column: "id", as: UUID.self)
+                existing.tenantID = sql.tenantID
+                existing.reference = reference
+                existing.status = try row.stored("status", table: "reservations")
+                existing.lines = try row.stored("lines", table: "reservations")
+                existing.warehouseID = try row.decode(column: "warehouse_id", as: UUID.self)
+                existing.createdAt = try row.decode(column: "created_at", as: Date.self)
+                existing.updatedAt = try row.decode(column: "updated_at", as: Date.self)
                 // A retry gets the reservation it made; the same reference for another order is refused.
                 func key(_ lines: [(sku: UUID, quantity: Int)]) -> [String] {
                     lines.map { "\($0.sku) \($0.quantity)" }.sorted()
@@ -213,30 +261,32 @@ struct StockLedger: Sendable {
                 return existing
             }
             for need in needs {
-                let rows = try await tx.sql.all(
+                let rows = try await sql.all(
                     """
                     UPDATE stock_levels SET reserved = reserved + \(bind: need.quantity), updated_at = \(bind: stamp)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse.uuid)
+                    WHERE tenant_id = \(bind: sql.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouse.uuid)
                       AND on_hand - reserved >= \(bind: need.quantity)
                     RETURNING reserved
                     """
                 )
                 guard !rows.isEmpty else {
-                    let available = try await level(tx, sku: need.sku, warehouse: warehouse).available
+                    let available = try await Self.level(sql, sku: need.sku, warehouse: warehouse).available
                     throw StockError.insufficient(sku: need.sku, requested: need.quantity, available: available)
                 }
             }
-            try await record(
-                tx,
+            try await Self.record(
+                sql,
                 needs.map { Entry(sku: $0.sku, onHand: 0, reserved: $0.quantity) },
                 warehouse: warehouse,
                 kind: .reservation,
-                reference: reference
+                reference: reference,
+                actor: label,
+                now: stamp
             )
-            try await afterChange(tx, skuIDs: needs.map(\.sku))
+            try await afterChange(sql, skuIDs: needs.map(\.sku))
             let reservation = ReservationRecord()
             reservation.id = id
-            reservation.tenantID = tx.tenantID
+            reservation.tenantID = sql.tenantID
             reservation.reference = reference
             reservation.status = .held
             reservation.lines = Self.held(needs)
@@ -260,12 +310,14 @@ struct StockLedger: Sendable {
     /// Settles a held reservation once. The status changes from `held` in one conditional UPDATE: of any number
     /// of concurrent settles, exactly one gets the row back and moves stock; the others find it settled (409).
     private func settle(reference: String, kind: MovementKind) async throws {
-        try await tdb.transaction { tx in
+        let now = now
+        let label = actor.label
+        try await tdb.statements { sql in
             let status: ReservationStatus = kind == .sale ? .committed : .released
-            let rows = try await tx.sql.all(
+            let rows = try await sql.all(
                 """
                 UPDATE reservations SET status = \(bind: status.rawValue), updated_at = \(bind: now)
-                WHERE tenant_id = \(bind: tx.tenantID) AND reference = \(bind: reference)
+                WHERE tenant_id = \(bind: sql.tenantID) AND reference = \(bind: reference)
                   AND status = \(bind: ReservationStatus.held.rawValue)
                 RETURNING lines, warehouse_id
                 """
@@ -277,11 +329,11 @@ struct StockLedger: Sendable {
             let warehouseID = WarehouseID(try row.decode(column: "warehouse_id", as: UUID.self))
             let (onHandFactor, reservedFactor) = kind.deltas(1)
             for need in needs {
-                let updated = try await tx.sql.all(
+                let updated = try await sql.all(
                     """
                     UPDATE stock_levels SET on_hand = on_hand + \(bind: onHandFactor * need.quantity),
                         reserved = reserved + \(bind: reservedFactor * need.quantity), updated_at = \(bind: now)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouseID.uuid)
+                    WHERE tenant_id = \(bind: sql.tenantID) AND sku_id = \(bind: need.sku) AND warehouse_id = \(bind: warehouseID.uuid)
                       AND reserved >= \(bind: need.quantity) AND on_hand + \(bind: onHandFactor * need.quantity) >= 0
                     RETURNING reserved
                     """
@@ -289,16 +341,18 @@ struct StockLedger: Sendable {
                 // The ledger says this much is reserved; figures that disagree are refused, never driven negative.
                 guard !updated.isEmpty else { throw StockError.notReserved }
             }
-            try await record(
-                tx,
+            try await Self.record(
+                sql,
                 needs.map {
                     Entry(sku: $0.sku, onHand: onHandFactor * $0.quantity, reserved: reservedFactor * $0.quantity)
                 },
                 warehouse: warehouseID,
                 kind: kind,
-                reference: reference
+                reference: reference,
+                actor: label,
+                now: now
             )
-            try await afterChange(tx, skuIDs: needs.map(\.sku))
+            try await afterChange(sql, skuIDs: needs.map(\.sku))
         }
     }
 
@@ -318,12 +372,12 @@ struct StockLedger: Sendable {
 
     /// Available stock of SKUs, sets derived from their components.
     func available(_ skus: [SKURecord], on db: TenantDatabase? = nil) async throws -> [UUID: Int] {
-        try await available(skus.map { (id: $0.id!, isSet: $0.isSet) }, on: db ?? tdb)
+        try await available(skus.map { (id: $0.id!, isSet: $0.isSet) }, on: (db ?? tdb).sql)
     }
 
     /// Available stock of SKUs in one statement: the plain ones summed over warehouses, and each component of the
     /// sets with its own sum, from which `SetProducts` derives the set's figure.
-    private func available(_ skus: [(id: UUID, isSet: Bool)], on db: TenantDatabase) async throws -> [UUID: Int] {
+    private func available(_ skus: [(id: UUID, isSet: Bool)], on db: TenantSQL) async throws -> [UUID: Int] {
         let plain = skus.filter { !$0.isSet }.map(\.id)
         let sets = skus.filter(\.isSet).map(\.id)
         var parts: [SQLQueryString] = []
@@ -350,7 +404,7 @@ struct StockLedger: Sendable {
         var plainFigures: [UUID: Int] = [:]
         var components: [UUID: [(available: Int, quantity: Int)]] = [:]
         let setIDs = Set(sets)
-        for row in try await db.sql.all(parts.joined(separator: " UNION ALL ")) {
+        for row in try await db.all(parts.joined(separator: " UNION ALL ")) {
             let owner = try row.decode(column: "owner", as: UUID.self)
             let available = try row.decode(column: "available", as: Int.self)
             if setIDs.contains(owner) {
@@ -400,7 +454,7 @@ struct StockLedger: Sendable {
 
     /// The figures of one SKU in one warehouse.
     func level(sku: UUID, warehouse: WarehouseID) async throws -> StockFigures {
-        try await level(tdb, sku: sku, warehouse: warehouse)
+        try await Self.level(tdb.sql, sku: sku, warehouse: warehouse)
     }
 
     /// Inserts the (SKU, warehouse) figures row at zero if it does not exist yet.
@@ -414,10 +468,18 @@ struct StockLedger: Sendable {
         )
     }
 
-    private func level(_ db: TenantDatabase, sku: UUID, warehouse: WarehouseID) async throws -> StockFigures {
-        try await db.query(StockLevelRecord.self).filter(\.$skuID == sku).filter(\.$warehouseID == warehouse.uuid)
-            .first()?
-            .figures ?? StockFigures()
+    private static func level(_ sql: TenantSQL, sku: UUID, warehouse: WarehouseID) async throws -> StockFigures {
+        let rows = try await sql.all(
+            """
+            SELECT on_hand, reserved FROM stock_levels
+            WHERE tenant_id = \(bind: sql.tenantID) AND sku_id = \(bind: sku) AND warehouse_id = \(bind: warehouse.uuid)
+            """
+        )
+        guard let row = rows.first else { return StockFigures() }
+        return StockFigures(
+            onHand: try row.decode(column: "on_hand", as: Int.self),
+            reserved: try row.decode(column: "reserved", as: Int.self)
+        )
     }
 
     /// One ledger line: what a movement changes of one SKU's figures.
@@ -428,25 +490,26 @@ struct StockLedger: Sendable {
     }
 
     /// Writes the ledger entries of one movement (one per SKU) in one statement.
-    private func record(
-        _ tx: TenantDatabase,
+    private static func record(
+        _ sql: TenantSQL,
         _ entries: [Entry],
         warehouse: WarehouseID,
         kind: MovementKind,
         reference: String,
-        reason: String = ""
+        reason: String = "",
+        actor: String,
+        now: Date
     ) async throws {
         guard !entries.isEmpty else { return }
-        let stamp = now
         let reference = String(reference.prefix(100))
         let reason = String(reason.prefix(200))
         let rows: [SQLQueryString] = entries.map {
             """
-            (\(bind: UUID()), \(bind: tx.tenantID), \(bind: $0.sku), \(bind: warehouse.uuid), \(bind: kind.rawValue),
-             \(bind: $0.onHand), \(bind: $0.reserved), \(bind: reference), \(bind: reason), \(bind: actor.label), \(bind: stamp))
+            (\(bind: UUID()), \(bind: sql.tenantID), \(bind: $0.sku), \(bind: warehouse.uuid), \(bind: kind.rawValue),
+             \(bind: $0.onHand), \(bind: $0.reserved), \(bind: reference), \(bind: reason), \(bind: actor), \(bind: now))
             """
         }
-        try await tx.sql.run(
+        try await sql.run(
             """
             INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta,
                 reference, reason, actor_label, created_at)
@@ -455,14 +518,28 @@ struct StockLedger: Sendable {
         )
     }
 
-    /// The components of every set among `skuIDs`.
-    func setComponents(
+    /// The components of every set among `skuIDs`, in one statement.
+    private static func components(
         of skuIDs: [UUID],
-        on db: TenantDatabase? = nil
+        _ sql: TenantSQL
     ) async throws -> [UUID: [(sku: UUID, quantity: Int)]] {
         guard !skuIDs.isEmpty else { return [:] }
-        let rows = try await (db ?? tdb).query(SetComponentRecord.self).filter(\.$setSKUID ~~ skuIDs).all()
-        return Dictionary(grouping: rows, by: \.setSKUID).mapValues { $0.map { ($0.componentSKUID, $0.quantity) } }
+        let rows = try await sql.all(
+            """
+            SELECT set_sku_id, component_sku_id, quantity FROM set_components
+            WHERE tenant_id = \(bind: sql.tenantID) AND set_sku_id IN (\(binds: Array(Set(skuIDs))))
+            """
+        )
+        var result: [UUID: [(sku: UUID, quantity: Int)]] = [:]
+        for row in rows {
+            result[try row.decode(column: "set_sku_id", as: UUID.self), default: []].append(
+                (
+                    try row.decode(column: "component_sku_id", as: UUID.self),
+                    try row.decode(column: "quantity", as: Int.self)
+                )
+            )
+        }
+        return result
     }
 
     /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
@@ -475,17 +552,17 @@ struct StockLedger: Sendable {
     /// channel stock one after the other, the second from figures that include the first, never both from figures
     /// that miss the other's change. Every transaction takes its stock-row locks before these, so the two kinds of
     /// lock are always taken in the same order. On SQLite write transactions run one at a time.
-    private func afterChange(_ tx: TenantDatabase, skuIDs: [UUID]) async throws {
+    private func afterChange(_ sql: TenantSQL, skuIDs: [UUID]) async throws {
         let changed = Array(Set(skuIDs))
         guard !changed.isEmpty else { return }
-        let lock: SQLQueryString = tx.isSQLite ? "" : "FOR NO KEY UPDATE OF s"
-        let rows = try await tx.sql.all(
+        let lock: SQLQueryString = sql.isSQLite ? "" : "FOR NO KEY UPDATE OF s"
+        let rows = try await sql.all(
             """
             SELECT s.id, s.code, s.is_set, s.reorder_point, s.reorder_alerted, cl.id AS listing_id, cl.rule, cl.shown
             FROM skus s LEFT JOIN channel_listings cl ON cl.tenant_id = s.tenant_id AND cl.sku_id = s.id
-            WHERE s.tenant_id = \(bind: tx.tenantID) AND (s.id IN (\(binds: changed)) OR s.id IN (
+            WHERE s.tenant_id = \(bind: sql.tenantID) AND (s.id IN (\(binds: changed)) OR s.id IN (
                 SELECT c.set_sku_id FROM set_components c
-                WHERE c.tenant_id = \(bind: tx.tenantID) AND c.component_sku_id IN (\(binds: changed))))
+                WHERE c.tenant_id = \(bind: sql.tenantID) AND c.component_sku_id IN (\(binds: changed))))
             ORDER BY s.id
             \(lock)
             """
@@ -519,7 +596,7 @@ struct StockLedger: Sendable {
                 )
             }
         }
-        let available = try await available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: tx)
+        let available = try await available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: sql)
         let stamp = now
         var newShown: [(id: UUID, shown: Int)] = []
         for listing in listings {
@@ -529,10 +606,10 @@ struct StockLedger: Sendable {
         }
         if !newShown.isEmpty {
             let cases: [SQLQueryString] = newShown.map { "WHEN \(bind: $0.id) THEN \(bind: $0.shown)" }
-            try await tx.sql.run(
+            try await sql.run(
                 """
                 UPDATE channel_listings SET shown = CASE id \(cases.joined(separator: " ")) END, updated_at = \(bind: stamp)
-                WHERE tenant_id = \(bind: tx.tenantID) AND id IN (\(binds: newShown.map(\.id)))
+                WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: newShown.map(\.id)))
                 """
             )
         }
@@ -540,16 +617,16 @@ struct StockLedger: Sendable {
             var alert = ReorderAlert(point: sku.reorderPoint, alerted: sku.reorderAlerted)
             let fire = alert.observe(available: available[sku.id] ?? 0)
             if alert.alerted != sku.reorderAlerted {
-                try await tx.sql.run(
+                try await sql.run(
                     """
                     UPDATE skus SET reorder_alerted = \(bind: alert.alerted)
-                    WHERE tenant_id = \(bind: tx.tenantID) AND id = \(bind: sku.id)
+                    WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: sku.id)
                     """
                 )
             }
-            if fire, let to = try await tx.shopSettings().reorderAlertEmail {
+            if fire, let to = try await Self.reorderAlertEmail(sql) {
                 try await MailOutbox.enqueue(
-                    tx,
+                    sql,
                     services: services,
                     to: to,
                     mail: MailTexts.reorderPointReached(
@@ -565,6 +642,13 @@ struct StockLedger: Sendable {
 }
 
 extension StockLedger {
+    /// Where the shop wants reorder alerts, read by hand-written SQL (see `ShopSettings`).
+    fileprivate static func reorderAlertEmail(_ sql: TenantSQL) async throws -> String? {
+        let rows = try await sql.all("SELECT shop FROM tenant_settings WHERE tenant_id = \(bind: sql.tenantID)")
+        return try rows.first?.stored("shop", as: StoredJSON<ShopSettings>.self, table: "tenant_settings").value
+            .reorderAlertEmail
+    }
+
     /// The stored form of a reservation's needs.
     static func held(_ needs: [(sku: UUID, quantity: Int)]) -> StoredJSON<[HeldQuantity]> {
         StoredJSON(needs.map { HeldQuantity(sku: $0.sku, quantity: $0.quantity) })

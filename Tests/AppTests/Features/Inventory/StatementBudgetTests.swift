@@ -38,6 +38,30 @@ import VaporTesting
                 ("GET /api/v1/stock/{id}", try await cost(.GET, "/api/v1/stock/\(sku.id!)"), 4),
                 ("GET /api/v1/skus?perPage=20", try await cost(.GET, "/api/v1/skus?perPage=20"), 4),
             ]
+            var writes: [(String, StatementCount, Int)] = []
+            for index in 0..<2 {
+                // Two orders: the first warms up, the second is counted.
+                let reference = "budget-\(index)"
+                let reserve = try await StatementCount.count {
+                    try await app.testing().test(
+                        .POST,
+                        "/api/v1/reservations",
+                        headers: headers,
+                        body: ByteBuffer(
+                            string: #"{"reference":"\#(reference)","lines":[{"sku":"TS-001","quantity":1}]}"#
+                        )
+                    ) { res in #expect(res.status == .created) }
+                }
+                let commit = try await StatementCount.count {
+                    try await app.testing().test(.POST, "/api/v1/reservations/\(reference)/commit", headers: headers) {
+                        res in #expect(res.status == .ok)
+                    }
+                }
+                writes = [("POST /api/v1/reservations", reserve, 99), ("POST …/commit", commit, 99)]
+            }
+            for (route, counted, _) in writes {
+                print("\(route): \(counted.count)\n" + counted.sql.joined(separator: "\n"))
+            }
             for (route, counted, budget) in budgets {
                 #expect(counted.count > 0, "\(route): statements are counted at all")
                 #expect(counted.count <= budget, "\(route): \(counted.count) statements: \(counted.sql)")
