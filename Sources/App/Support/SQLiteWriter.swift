@@ -54,9 +54,13 @@ final class SQLiteWriter: TaskExecutor, @unchecked Sendable {
         handle = db
         // Another connection may hold the write lock for a moment (a single statement outside a transaction).
         sqlite_nio_sqlite3_busy_timeout(db, 60_000)
-        guard sqlite_nio_sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil) == AKINAI_SQLITE_OK else {
+        guard akinai_sqlite_enable_qpsg(db) == AKINAI_SQLITE_OK,
+            sqlite_nio_sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil) == AKINAI_SQLITE_OK
+        else {
+            let code = sqlite_nio_sqlite3_extended_errcode(db)
             sqlite_nio_sqlite3_close_v2(db)
-            throw SQLiteWriterError(code: sqlite_nio_sqlite3_extended_errcode(db), message: "PRAGMA foreign_keys")
+            handle = nil
+            throw SQLiteWriterError(code: code, message: "configuring the connection")
         }
         let started = Thread { [unowned self] in self.loop() }
         started.name = "akinai-sqlite-writer"

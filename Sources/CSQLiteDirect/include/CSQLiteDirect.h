@@ -49,6 +49,13 @@ int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *stmt, int column);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 int sqlite_nio_sqlite3_get_autocommit(sqlite3 *db);
+int sqlite_nio_sqlite3_db_config(sqlite3 *db, int op, ...);
+
+/// Turns on the query planner stability guarantee (SQLITE_DBCONFIG_ENABLE_QPSG): a plan never depends on the
+/// values bound, so a cached prepared statement is not prepared again each time it is bound anew.
+static inline int akinai_sqlite_enable_qpsg(sqlite3 *db) {
+    return sqlite_nio_sqlite3_db_config(db, 1007, 1, (int *)0);
+}
 
 /// Binds text or a blob that SQLite copies at once (SQLITE_TRANSIENT), so Swift's buffer may go right after.
 static inline int akinai_sqlite_bind_text(sqlite3_stmt *stmt, int index, const char *value, int bytes) {
