@@ -49,8 +49,10 @@ struct Transactor: Sendable {
                 return try await body(sql)
             }
         }
-        return try await gate.withLock {
-            try await writer.transaction(synchronous: sqliteSynchronous) { sql in
+        // The writer runs the body in a task of its own: carry the work's tag across.
+        let tag = WorkTag.current
+        return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous) { sql in
+            try await WorkTag.$current.withValue(tag) {
                 try await Self.$currentStatements.withValue(sql) { try await body(sql) }
             }
         }
