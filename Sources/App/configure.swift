@@ -66,12 +66,18 @@ func configure(
     }
     app.migrations.add(MigrationList.all)
     try await app.autoMigrate()
-    // SQLite's writer for the hot writes, opened once the file and its schema exist.
-    var writer: SQLiteWriter?
+    // SQLite's own connections for the hot writes and reads, opened once the file and its schema exist.
+    var writer: SQLiteThread?
+    var readers: SQLiteReaders?
     if case .sqlite(let path) = config.database {
-        let opened = try SQLiteWriter(path: path, logger: app.logger, eventLoop: app.eventLoopGroup.any())
-        app.lifecycle.use(SQLiteWriterLifecycle(writer: opened))
+        let loop = app.eventLoopGroup.any()
+        let opened = try SQLiteThread(path: path, role: .writer, logger: app.logger, eventLoop: loop)
+        let reading = try (0..<System.coreCount).map { _ in
+            try SQLiteThread(path: path, role: .reader, logger: app.logger, eventLoop: loop)
+        }
+        app.lifecycle.use(SQLiteThreadsLifecycle(threads: [opened] + reading))
         writer = opened
+        readers = SQLiteReaders(readers: reading)
     }
 
     var jobs = JobRegistry()
@@ -90,7 +96,12 @@ func configure(
         passwordHasher: ScryptHasher(logN: config.scryptLogN),
         passwordWork: passwordWork,
         keyStore: keyStore,
-        transactor: Transactor(isSQLite: isSQLite, sqliteSynchronous: config.sqliteSynchronous, writer: writer),
+        transactor: Transactor(
+            isSQLite: isSQLite,
+            sqliteSynchronous: config.sqliteSynchronous,
+            writer: writer,
+            readers: readers
+        ),
         jobs: jobs,
         mailer: config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
             ?? MailTransport.files(directory: config.dataDirectory + "/mail"),

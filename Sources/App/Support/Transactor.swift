@@ -18,13 +18,40 @@ struct Transactor: Sendable {
     let sqliteSynchronous: String
 
     /// SQLite's writer for transactions of hand-written statements (`statements`); nil on PostgreSQL.
-    let writer: SQLiteWriter?
+    let writer: SQLiteThread?
+    /// SQLite's readers for the hot reads (`reads`); nil on PostgreSQL.
+    let readers: SQLiteReaders?
 
-    init(isSQLite: Bool, sqliteSynchronous: String = "FULL", writer: SQLiteWriter? = nil) {
+    init(
+        isSQLite: Bool,
+        sqliteSynchronous: String = "FULL",
+        writer: SQLiteThread? = nil,
+        readers: SQLiteReaders? = nil
+    ) {
         self.isSQLite = isSQLite
         self.gate = AsyncGate()
         self.sqliteSynchronous = sqliteSynchronous == "NORMAL" ? "NORMAL" : "FULL"
         self.writer = writer
+        self.readers = readers
+    }
+
+    /// Runs `body`, which reads with hand-written statements only, on one snapshot of the database: on SQLite on a
+    /// reader's thread (one hop for all its statements), on PostgreSQL on the database as it is. Inside an open
+    /// transaction it reads in that one, so it sees what the transaction wrote.
+    func reads<T: Sendable>(
+        on db: any Database,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        if let current = Self.currentStatements { return try await body(current) }
+        // tenancy: the transaction runner itself
+        if let current = Self.current, let sql = current as? any SQLDatabase { return try await body(sql) }
+        guard isSQLite, let readers else {
+            // tenancy: the transaction runner itself
+            guard let sql = db as? any SQLDatabase else { fatalError("both drivers are SQLDatabases") }
+            return try await body(sql)
+        }
+        let tag = WorkTag.current
+        return try await readers.read { sql in try await WorkTag.$current.withValue(tag) { try await body(sql) } }
     }
 
     /// The database of the transaction the current task is inside, if any.

@@ -30,8 +30,16 @@ struct TenantDatabase: Sendable {
     /// that Fluent cannot express.
     var sql: TenantSQL { TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase, isSQLite: isSQLite) }
 
+    /// Hand-written reads on one snapshot, for the hot reads: on SQLite on a reader's thread without a hop per
+    /// statement; on PostgreSQL on the database as it is; inside a transaction, in that transaction.
+    func read<T: Sendable>(_ body: @escaping @Sendable (TenantSQL) async throws -> T) async throws -> T {
+        try await transactor.reads(on: db) { sql in
+            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite))
+        }
+    }
+
     /// A transaction of hand-written statements only, for the hot writes (reserving and settling stock): on SQLite
-    /// it runs on the writer's thread, its statements one after another without a hop each (see `SQLiteWriter`);
+    /// it runs on the writer's thread, its statements one after another without a hop each (see `SQLiteThread`);
     /// on PostgreSQL it is an ordinary transaction. The body sees `TenantSQL` alone, so it cannot reach Fluent,
     /// whose statements would run on another connection.
     func statements<T: Sendable>(_ body: @escaping @Sendable (TenantSQL) async throws -> T) async throws -> T {

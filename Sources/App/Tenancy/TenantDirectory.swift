@@ -31,18 +31,20 @@ struct TenantDirectory: Sendable {
     /// and user if both are active, and the shop's security settings (the defaults when it saved none). Nothing
     /// is cached, so disabling a user, suspending a shop or tightening a timeout shows on the very next request.
     func sessionHolder(tokenHash: String) async throws -> SessionHolder? {
-        let rows = try await (db as! any SQLDatabase).raw(
-            """
-            SELECT s.*, n.code AS tenant_code, n.name AS tenant_name, n.kind AS tenant_kind, n.status AS tenant_status,
-                u.email AS user_email, u.role AS user_role, u.grants AS user_grants, u.status AS user_status,
-                st.security AS security
-            FROM sessions s
-            LEFT JOIN tenants n ON n.id = s.tenant_id
-            LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
-            LEFT JOIN tenant_settings st ON st.tenant_id = s.tenant_id
-            WHERE s.token_hash = \(bind: tokenHash)
-            """
-        ).all()
+        let rows = try await services.transactor.reads(on: db) { sql in
+            try await sql.raw(
+                """
+                SELECT s.*, n.code AS tenant_code, n.name AS tenant_name, n.kind AS tenant_kind, n.status AS tenant_status,
+                    u.email AS user_email, u.role AS user_role, u.grants AS user_grants, u.status AS user_status,
+                    st.security AS security
+                FROM sessions s
+                LEFT JOIN tenants n ON n.id = s.tenant_id
+                LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+                LEFT JOIN tenant_settings st ON st.tenant_id = s.tenant_id
+                WHERE s.token_hash = \(bind: tokenHash)
+                """
+            ).all()
+        }
         guard let row = rows.first else { return nil }
         let session = try row.decode(fluentModel: SessionRecord.self)
         // Unreadable settings stop the request rather than fall back to the defaults (fail closed).
@@ -73,17 +75,19 @@ struct TenantDirectory: Sendable {
     /// What a Bearer token acts as, read in one statement: the unrevoked token with its active shop and its active
     /// user. Nil when any of them is missing, revoked or inactive (an expired token is the caller's to refuse).
     func tokenHolder(tokenHash: String) async throws -> TokenHolder? {
-        let rows = try await (db as! any SQLDatabase).raw(
-            """
-            SELECT t.id AS token_id, t.scopes, t.expires_at, t.last_used_at, t.tenant_id, n.code, n.name, n.kind,
-                t.user_id, u.email, u.role, u.grants
-            FROM api_tokens t
-            JOIN tenants n ON n.id = t.tenant_id
-            JOIN users u ON u.id = t.user_id AND u.tenant_id = t.tenant_id
-            WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL
-              AND n.status = \(bind: TenantStatus.active.rawValue) AND u.status = \(bind: UserStatus.active.rawValue)
-            """
-        ).all()
+        let rows = try await services.transactor.reads(on: db) { sql in
+            try await sql.raw(
+                """
+                SELECT t.id AS token_id, t.scopes, t.expires_at, t.last_used_at, t.tenant_id, n.code, n.name, n.kind,
+                    t.user_id, u.email, u.role, u.grants
+                FROM api_tokens t
+                JOIN tenants n ON n.id = t.tenant_id
+                JOIN users u ON u.id = t.user_id AND u.tenant_id = t.tenant_id
+                WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL
+                  AND n.status = \(bind: TenantStatus.active.rawValue) AND u.status = \(bind: UserStatus.active.rawValue)
+                """
+            ).all()
+        }
         guard let row = rows.first else { return nil }
         return TokenHolder(
             tokenID: try row.stored("token_id", as: UUID.self, table: "api_tokens"),

@@ -1,4 +1,4 @@
-// The few functions of SQLite's C API that Akinai's SQLite writer uses (see SQLiteWriter.swift), declared
+// The few functions of SQLite's C API that Akinai's own SQLite connections use (see SQLiteThread.swift), declared
 // against the SQLite that SQLiteNIO compiles into the program under the `sqlite_nio_` prefix. Declaring them
 // here, rather than linking a second SQLite, keeps one copy of the library in the process: two copies open on
 // one database file would not see each other's POSIX locks and could corrupt it.
@@ -16,6 +16,7 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 #define AKINAI_SQLITE_TEXT 3
 #define AKINAI_SQLITE_BLOB 4
 #define AKINAI_SQLITE_NULL 5
+#define AKINAI_SQLITE_OPEN_READONLY 0x00000001
 #define AKINAI_SQLITE_OPEN_READWRITE 0x00000002
 #define AKINAI_SQLITE_OPEN_CREATE 0x00000004
 #define AKINAI_SQLITE_OPEN_NOMUTEX 0x00008000

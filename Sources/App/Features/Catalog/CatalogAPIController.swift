@@ -148,15 +148,37 @@ struct CatalogAPIController {
     }
 
     @Sendable func showSKU(_ request: Request, _ context: TenantContext) async throws -> SKUResponse {
-        // The SKU with its product in one statement.
-        guard let raw = request.parameters.get("skuID"), let id = UUID(uuidString: raw),
-            let sku = try await context.db.query(SKURecord.self).filter(\.$id == id)
-                .join(ProductRecord.self, on: \SKURecord.$productID == \ProductRecord.$id)
-                .filter(ProductRecord.self, \.$tenantID == context.tenantID).first()
-        else { throw AppError.notFound }
-        let product = try sku.joined(ProductRecord.self)
-        let available = try await context.stockLedger.available([sku])
-        return Self.response(sku, product: product, available: available)
+        guard let raw = request.parameters.get("skuID"), let id = UUID(uuidString: raw) else { throw AppError.notFound }
+        // The SKU with its product and its available stock, on one snapshot, without a model.
+        let found = try await context.db.read { sql -> SKUResponse? in
+            let rows = try await sql.all(
+                """
+                SELECT s.id, s.code, s.variant, s.jan, s.price, s.tax_class, s.cool_type, s.is_set, s.reorder_point,
+                    s.labels, p.code AS product_code
+                FROM skus s JOIN products p ON p.id = s.product_id AND p.tenant_id = s.tenant_id
+                WHERE s.tenant_id = \(bind: sql.tenantID) AND s.id = \(bind: id)
+                """
+            )
+            guard let row = rows.first else { return nil }
+            let isSet = try row.decode(column: "is_set", as: Bool.self)
+            let available = try await StockLedger.available([(id, isSet)], on: sql)
+            return SKUResponse(
+                id: id,
+                code: try row.decode(column: "code", as: String.self),
+                productCode: try row.decode(column: "product_code", as: String.self),
+                variant: try row.decode(column: "variant", as: String.self),
+                jan: try row.decode(column: "jan", as: String?.self),
+                price: try row.decode(column: "price", as: Int.self),
+                taxClass: try row.stored("tax_class", as: TaxClass.self, table: "skus").rawValue,
+                coolType: try row.stored("cool_type", as: CoolType.self, table: "skus").rawValue,
+                isSet: isSet,
+                reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
+                labels: Self.split(try row.decode(column: "labels", as: String.self)),
+                available: available[id] ?? 0
+            )
+        }
+        guard let found else { throw AppError.notFound }
+        return found
     }
 
     @Sendable func listings(_ request: Request, _ context: TenantContext) async throws -> [ListingResponse] {

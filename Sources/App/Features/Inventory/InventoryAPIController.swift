@@ -59,12 +59,38 @@ struct InventoryAPIController {
     }
 
     @Sendable func stock(_ request: Request, _ context: TenantContext) async throws -> StockResponse {
-        let sku = try await context.find(SKURecord.self, parameter: "skuID", in: request)
-        let service = context.stockLedger
-        // A plain SKU's available stock is its own figures'; a set's is derived from its components.
-        let figures = sku.isSet ? StockFigures() : (try await service.figures([sku.id!])[sku.id!] ?? StockFigures())
-        let available = sku.isSet ? (try await service.available([sku])[sku.id!] ?? 0) : figures.available
-        return StockResponse(sku: sku.code, onHand: figures.onHand, reserved: figures.reserved, available: available)
+        guard let raw = request.parameters.get("skuID"), let id = UUID(uuidString: raw) else { throw AppError.notFound }
+        // The SKU with its figures summed over warehouses, on one snapshot; a set's available stock is derived from
+        // its components, and it holds no figures of its own.
+        let found = try await context.db.read { sql -> StockResponse? in
+            let rows = try await sql.all(
+                """
+                SELECT s.code, s.is_set, CAST(COALESCE(SUM(l.on_hand), 0) AS BIGINT) AS on_hand,
+                    CAST(COALESCE(SUM(l.reserved), 0) AS BIGINT) AS reserved
+                FROM skus s LEFT JOIN stock_levels l ON l.tenant_id = s.tenant_id AND l.sku_id = s.id
+                WHERE s.tenant_id = \(bind: sql.tenantID) AND s.id = \(bind: id)
+                GROUP BY s.id, s.code, s.is_set
+                """
+            )
+            guard let row = rows.first else { return nil }
+            let code = try row.decode(column: "code", as: String.self)
+            guard try row.decode(column: "is_set", as: Bool.self) else {
+                let figures = StockFigures(
+                    onHand: try row.decode(column: "on_hand", as: Int.self),
+                    reserved: try row.decode(column: "reserved", as: Int.self)
+                )
+                return StockResponse(
+                    sku: code,
+                    onHand: figures.onHand,
+                    reserved: figures.reserved,
+                    available: figures.available
+                )
+            }
+            let available = try await StockLedger.available([(id, true)], on: sql)[id] ?? 0
+            return StockResponse(sku: code, onHand: 0, reserved: 0, available: available)
+        }
+        guard let found else { throw AppError.notFound }
+        return found
     }
 
     @Sendable func movement(_ request: Request, _ context: TenantContext) async throws -> Response {

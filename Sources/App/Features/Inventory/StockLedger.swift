@@ -372,12 +372,12 @@ struct StockLedger: Sendable {
 
     /// Available stock of SKUs, sets derived from their components.
     func available(_ skus: [SKURecord], on db: TenantDatabase? = nil) async throws -> [UUID: Int] {
-        try await available(skus.map { (id: $0.id!, isSet: $0.isSet) }, on: (db ?? tdb).sql)
+        try await Self.available(skus.map { (id: $0.id!, isSet: $0.isSet) }, on: (db ?? tdb).sql)
     }
 
     /// Available stock of SKUs in one statement: the plain ones summed over warehouses, and each component of the
     /// sets with its own sum, from which `SetProducts` derives the set's figure.
-    private func available(_ skus: [(id: UUID, isSet: Bool)], on db: TenantSQL) async throws -> [UUID: Int] {
+    static func available(_ skus: [(id: UUID, isSet: Bool)], on db: TenantSQL) async throws -> [UUID: Int] {
         let plain = skus.filter { !$0.isSet }.map(\.id)
         let sets = skus.filter(\.isSet).map(\.id)
         var parts: [SQLQueryString] = []
@@ -596,7 +596,7 @@ struct StockLedger: Sendable {
                 )
             }
         }
-        let available = try await available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: sql)
+        let available = try await Self.available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: sql)
         let stamp = now
         var newShown: [(id: UUID, shown: Int)] = []
         for listing in listings {
