@@ -33,17 +33,3 @@ extension QueryBuilder {
         }
     }
 }
-
-extension TenantDatabase {
-    /// SKUs of this tenant's products whose name contains `text`, as one subquery: no list of ids, however many
-    /// products match.
-    func skusOfProducts(named text: String) -> DatabaseQuery.Filter {
-        .sql(
-            embed: """
-                \(ident: "product_id") IN (SELECT \(ident: "id") FROM \(ident: "products")
-                WHERE \(ident: "tenant_id") = \(bind: tenantID)
-                AND LOWER(\(ident: "name")) LIKE \(bind: TextSearch.pattern(text)) ESCAPE '!')
-                """
-        )
-    }
-}

@@ -1,5 +1,6 @@
 import Domain
 import FluentKit
+import SQLKit
 import Vapor
 
 /// `/api/v1/products` and `/api/v1/skus`: the product master over JSON.
@@ -133,52 +134,76 @@ struct CatalogAPIController {
     @Sendable func listSKUs(_ request: Request, _ context: TenantContext) async throws -> PageResponse<SKUResponse> {
         let query = try request.query.decode(ListQuery.self)
         let (page, perPage) = try Self.paging(query, sorts: Self.skuSorts)
-        let builder = context.db.query(SKURecord.self).matching(query.q, in: context.db)
-        let total = try await builder.copy().count()
-        let skus = try await builder.sort(\.$code).range(((page - 1) * perPage)..<(page * perPage)).all()
-        let available = try await context.stockLedger.available(
-            skus
-        )
-        return PageResponse(
-            items: skus.map { Self.response($0, product: nil, available: available) },
-            page: page,
-            perPage: perPage,
-            total: total
-        )
+        // The count, the page and the page's available stock on one snapshot, in three statements.
+        return try await context.db.read { sql in
+            let search: SQLQueryString = SKUSearch.condition(query.q, tenantID: sql.tenantID).map { " AND \($0)" } ?? ""
+            let total =
+                try await sql.all(
+                    "SELECT COUNT(*) AS total FROM skus WHERE tenant_id = \(bind: sql.tenantID)\(search)"
+                ).first?.decode(column: "total", as: Int.self) ?? 0
+            let rows = try await sql.all(
+                """
+                SELECT \(unsafeRaw: Self.skuColumns) FROM skus WHERE tenant_id = \(bind: sql.tenantID)\(search)
+                ORDER BY code LIMIT \(bind: perPage) OFFSET \(bind: (page - 1) * perPage)
+                """
+            )
+            let skus = try rows.map {
+                (id: try $0.decode(column: "id", as: UUID.self), isSet: try $0.decode(column: "is_set", as: Bool.self))
+            }
+            let available = try await StockLedger.available(skus, on: sql)
+            return PageResponse(
+                items: try rows.map { try Self.response($0, productCode: nil, available: available) },
+                page: page,
+                perPage: perPage,
+                total: total
+            )
+        }
     }
 
     @Sendable func showSKU(_ request: Request, _ context: TenantContext) async throws -> SKUResponse {
         guard let raw = request.parameters.get("skuID"), let id = UUID(uuidString: raw) else { throw AppError.notFound }
-        // The SKU with its product and its available stock, on one snapshot, without a model.
+        // The SKU with its product code and its available stock, on one snapshot, in two statements.
         let found = try await context.db.read { sql -> SKUResponse? in
             let rows = try await sql.all(
                 """
-                SELECT s.id, s.code, s.variant, s.jan, s.price, s.tax_class, s.cool_type, s.is_set, s.reorder_point,
-                    s.labels, p.code AS product_code
-                FROM skus s JOIN products p ON p.id = s.product_id AND p.tenant_id = s.tenant_id
-                WHERE s.tenant_id = \(bind: sql.tenantID) AND s.id = \(bind: id)
+                SELECT \(unsafeRaw: Self.skuColumns), (SELECT p.code FROM products p
+                    WHERE p.tenant_id = skus.tenant_id AND p.id = skus.product_id) AS product_code
+                FROM skus WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id)
                 """
             )
             guard let row = rows.first else { return nil }
             let isSet = try row.decode(column: "is_set", as: Bool.self)
             let available = try await StockLedger.available([(id, isSet)], on: sql)
-            return SKUResponse(
-                id: id,
-                code: try row.decode(column: "code", as: String.self),
-                productCode: try row.decode(column: "product_code", as: String.self),
-                variant: try row.decode(column: "variant", as: String.self),
-                jan: try row.decode(column: "jan", as: String?.self),
-                price: try row.decode(column: "price", as: Int.self),
-                taxClass: try row.stored("tax_class", as: TaxClass.self, table: "skus").rawValue,
-                coolType: try row.stored("cool_type", as: CoolType.self, table: "skus").rawValue,
-                isSet: isSet,
-                reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
-                labels: Self.split(try row.decode(column: "labels", as: String.self)),
-                available: available[id] ?? 0
+            return try Self.response(
+                row,
+                productCode: try row.decode(column: "product_code", as: String?.self),
+                available: available
             )
         }
         guard let found else { throw AppError.notFound }
         return found
+    }
+
+    /// The columns of `skus` an `SKUResponse` is made of.
+    static let skuColumns = "id, code, variant, jan, price, tax_class, cool_type, is_set, reorder_point, labels"
+
+    /// A SKU as the API shows it, from a row of `skuColumns`; a stored class Akinai does not know is an error.
+    static func response(_ row: any SQLRow, productCode: String?, available: [UUID: Int]) throws -> SKUResponse {
+        let id = try row.decode(column: "id", as: UUID.self)
+        return SKUResponse(
+            id: id,
+            code: try row.decode(column: "code", as: String.self),
+            productCode: productCode,
+            variant: try row.decode(column: "variant", as: String.self),
+            jan: try row.decode(column: "jan", as: String?.self),
+            price: try row.decode(column: "price", as: Int.self),
+            taxClass: try row.stored("tax_class", as: TaxClass.self, table: "skus").rawValue,
+            coolType: try row.stored("cool_type", as: CoolType.self, table: "skus").rawValue,
+            isSet: try row.decode(column: "is_set", as: Bool.self),
+            reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
+            labels: split(try row.decode(column: "labels", as: String.self)),
+            available: available[id] ?? 0
+        )
     }
 
     @Sendable func listings(_ request: Request, _ context: TenantContext) async throws -> [ListingResponse] {
