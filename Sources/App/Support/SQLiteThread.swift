@@ -274,7 +274,9 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
 
     /// Runs one statement, handing each row to `onRow`. Only on the connection's thread, inside a transaction.
     fileprivate func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (any SQLRow) -> Void = { _ in }) throws {
-        guard onThread, let handle else { throw SQLiteThreadError(code: 21, message: "statement off the connection's thread") }
+        guard onThread, let handle else {
+            throw SQLiteThreadError(code: 21, message: "statement off the connection's thread")
+        }
         logger.trace("Executing query", metadata: ["sql": .string(sql)])
         let prepared = try prepare(sql, on: handle)
         let statement = prepared.statement
