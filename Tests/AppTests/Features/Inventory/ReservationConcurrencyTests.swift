@@ -139,6 +139,71 @@ extension Application {
         }
     }
 
+    /// Orders that arrive together are committed together on SQLite (group commit), each in a savepoint of its own:
+    /// twenty orders of one A and one B, with stock for five Bs, leave exactly five orders, and the fifteen that
+    /// did not fit hold no A either (each order is all or nothing, also inside a batch of others).
+    @Test func ordersCommittedTogetherAreEachAllOrNothing() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            try await app.makeProduct(
+                shop,
+                ProductInput(
+                    code: "P1",
+                    name: "商品",
+                    supplier: nil,
+                    labels: nil,
+                    skus: [Self.plain("A"), Self.plain("B")]
+                )
+            )
+            let (a, b) = (try await app.sku(shop, "A"), try await app.sku(shop, "B"))
+            let stock = app.stock(shop)
+            let warehouse = try await stock.defaultWarehouse()
+            try await stock.move(sku: a, warehouseID: warehouse.typedID, kind: .receipt, quantity: 100)
+            try await stock.move(sku: b, warehouseID: warehouse.typedID, kind: .receipt, quantity: 5)
+            let placed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await stock.reserve(
+                                reference: "order-\(index)",
+                                lines: [
+                                    ReservationLine(skuID: a.id!, quantity: 1),
+                                    ReservationLine(skuID: b.id!, quantity: 1),
+                                ]
+                            )
+                            return true
+                        } catch StockError.insufficient {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(placed == 5)
+            let figures = try await stock.figures([a.id!, b.id!])
+            #expect(figures[a.id!] == StockFigures(onHand: 100, reserved: 5), "no A is held for an order that failed")
+            #expect(figures[b.id!] == StockFigures(onHand: 5, reserved: 5))
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            #expect(try await tdb.query(ReservationRecord.self).count() == 5, "a failed order leaves no reservation")
+            #expect(try await tdb.query(StockMovementRecord.self).filter(\.$kind == .reservation).count() == 10)
+            #expect(try await stock.rebuild(repair: false).isEmpty)
+            // The orders that went through are there for whoever reads next, on any connection.
+            for index in 0..<20 {
+                let reference = "order-\(index)"
+                let held = try await tdb.query(ReservationRecord.self).filter(\.$reference == reference).first() != nil
+                let settled: Bool
+                do {
+                    try await stock.commit(reference: reference)
+                    settled = true
+                } catch StockError.notReserved {
+                    settled = false
+                }
+                #expect(settled == held, "\(reference)")
+            }
+            #expect(try await stock.figures([b.id!])[b.id!] == StockFigures(onHand: 0, reserved: 0))
+        }
+    }
+
     /// Orders for the two components of one set, at once: the set's 表示在庫 ends at what is really available, not
     /// at a figure one transaction computed without the other's change (a lost update the malls would show).
     @Test func concurrentChangesOfASetsComponentsLeaveItsChannelStockRight() async throws {
