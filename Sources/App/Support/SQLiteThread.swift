@@ -83,6 +83,13 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
+        guard !stopped else {
+            condition.unlock()
+            // The thread is gone: run the job here rather than drop it, so its task goes on (a statement it makes
+            // fails, since the connection is closed) instead of waiting for ever.
+            job.runSynchronously(on: asUnownedTaskExecutor())
+            return
+        }
         jobs.append(job)
         condition.signal()
         condition.unlock()
@@ -113,8 +120,16 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
         return pthread_equal(thread, pthread_self()) != 0
     }
 
-    /// Stops the thread once its queued work is done, and closes the connection.
-    func shutdown() {
+    /// Refuses new transactions, waits for those queued or running to finish, then stops the thread and closes
+    /// the connection.
+    func shutdown() async {
+        items.withLock { closed = true }
+        while items.withLock({ running }) { try? await Task.sleep(for: .milliseconds(5)) }
+        stopThread()
+    }
+
+    /// Stops the thread once its queued jobs ran (a moment: no transaction is left), and closes the connection.
+    private func stopThread() {
         condition.lock()
         stopping = true
         condition.broadcast()
@@ -137,6 +152,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     private let items = NSLock()
     private var waiting: [Item] = []
     private var running = false
+    private var closed = false
     /// Transactions committed together at most; a batch holds the write lock for about 0.2 ms each.
     static let batchLimit = 64
 
@@ -177,11 +193,16 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     ) async throws -> T {
         let result: any Sendable = try await withCheckedThrowingContinuation { continuation in
             let item = Item(body: { try await body($0) }, finish: { continuation.resume(with: $0) })
-            let start = items.withLock {
+            let start = items.withLock { () -> Bool? in
+                guard !closed else { return nil }
                 waiting.append(item)
                 guard !running else { return false }
                 running = true
                 return true
+            }
+            guard let start else {
+                continuation.resume(throwing: SQLiteThreadError(code: 21, message: "shutting down"))
+                return
             }
             if start {
                 Task.detached { await self.drain(process) }
@@ -250,9 +271,13 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
                 try run("SAVEPOINT akinai_order", [])
                 do {
                     let value = try await item.body(db)
+                    try checkInTransaction()
                     try run("RELEASE akinai_order", [])
                     results.append(.success(value))
                 } catch {
+                    // SQLite may have rolled the whole transaction back itself (disk full, I/O error): then
+                    // nothing of the batch stands.
+                    try checkInTransaction()
                     try run("ROLLBACK TO akinai_order", [])
                     try run("RELEASE akinai_order", [])
                     results.append(.failure(error))
@@ -270,6 +295,13 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
             return batch.map { _ in .failure(error) }
         }
         return results
+    }
+
+    /// Fails when the connection is no longer inside the batch's transaction (SQLite rolled it back on an error).
+    private func checkInTransaction() throws {
+        guard let handle, sqlite_nio_sqlite3_get_autocommit(handle) == 0 else {
+            throw SQLiteThreadError(code: 1, message: "the transaction was rolled back")
+        }
     }
 
     /// Runs one statement, handing each row to `onRow`. Only on the connection's thread, inside a transaction.
@@ -443,7 +475,7 @@ struct SQLiteThreadsLifecycle: LifecycleHandler {
     let threads: [SQLiteThread]
 
     func shutdownAsync(_ application: Application) async {
-        for thread in threads { thread.shutdown() }
+        for thread in threads { await thread.shutdown() }
     }
 }
 

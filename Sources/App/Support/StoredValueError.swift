@@ -25,3 +25,17 @@ extension SQLRow {
         }
     }
 }
+
+/// A row of hand-written SQL whose every value is a stored one: a value that cannot be read as asked is a
+/// `StoredValueError` (500), never the `DecodingError` that answers 400 for a client's bad input.
+struct StoredRow: SQLRow {
+    let row: any SQLRow
+
+    var allColumns: [String] { row.allColumns }
+    func contains(column: String) -> Bool { row.contains(column: column) }
+    func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: column) }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        try row.stored(column, as: D.self, table: "query")
+    }
+}

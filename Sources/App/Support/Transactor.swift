@@ -35,9 +35,10 @@ struct Transactor: Sendable {
         self.readers = readers
     }
 
-    /// Runs `body`, which reads with hand-written statements only, on one snapshot of the database: on SQLite on a
-    /// reader's thread (one hop for all its statements), on PostgreSQL on the database as it is. Inside an open
-    /// transaction it reads in that one, so it sees what the transaction wrote.
+    /// Runs `body`, which reads with hand-written statements only: on SQLite on a reader's thread, on one snapshot
+    /// (one hop for all its statements); on PostgreSQL on the database as it is, each statement seeing what was
+    /// committed when it began. Inside an open transaction it reads in that one, so it sees what the transaction
+    /// wrote.
     func reads<T: Sendable>(
         on db: any Database,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
@@ -51,7 +52,12 @@ struct Transactor: Sendable {
             return try await body(sql)
         }
         let tag = WorkTag.current
-        return try await readers.read { sql in try await WorkTag.$current.withValue(tag) { try await body(sql) } }
+        return try await readers.read { sql in
+            // A read nested in this one joins it (it would otherwise wait for this reader behind itself).
+            try await WorkTag.$current.withValue(tag) {
+                try await Self.$currentStatements.withValue(sql) { try await body(sql) }
+            }
+        }
     }
 
     /// The database of the transaction the current task is inside, if any.
@@ -91,6 +97,9 @@ struct Transactor: Sendable {
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         if let current = Self.current { return try await body(current) }
+        // Inside a transaction of statements (on SQLite's own connection), Fluent's connections would wait for it
+        // or read around it: refused loudly.
+        guard Self.currentStatements == nil else { throw StatementsOnly() }
         let tag = WorkTag.current
         if !isSQLite {
             return try await db.transaction { tx in
@@ -128,6 +137,10 @@ struct Transactor: Sendable {
         }
     }
 }
+
+/// A Fluent transaction asked for inside a transaction of hand-written statements or a read: a programming error,
+/// refused instead of deadlocking.
+struct StatementsOnly: Error {}
 
 /// A FIFO async mutex.
 actor AsyncGate {

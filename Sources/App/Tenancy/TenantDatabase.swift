@@ -149,11 +149,11 @@ struct TenantSQL: Sendable {
     /// Whether this runs on SQLite (one writer at a time) rather than PostgreSQL (row locks).
     let isSQLite: Bool
 
-    /// Runs a statement and returns its rows.
+    /// Runs a statement and returns its rows (a stored value they cannot be read as is a `StoredValueError`).
     @discardableResult
     func all(_ query: SQLQueryString) async throws -> [any SQLRow] {
         try check(query)
-        return try await db.raw(query).all()
+        return try await db.raw(query).all().map { StoredRow(row: $0) }
     }
 
     /// Runs a statement for its effect.
@@ -189,7 +189,8 @@ struct TenantSQL: Sendable {
     private func check(_ query: SQLQueryString) throws {
         var serializer = SQLSerializer(database: db)
         query.serialize(to: &serializer)
-        guard serializer.sql.contains("tenant_id"), serializer.binds.contains(where: { ($0 as? UUID) == tenantID })
+        guard serializer.sql.utf8.contains("tenant_id".utf8),
+            serializer.binds.contains(where: { ($0 as? UUID) == tenantID })
         else { throw TenancyViolation() }
     }
 }

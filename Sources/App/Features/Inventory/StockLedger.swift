@@ -543,9 +543,9 @@ struct StockLedger: Sendable {
     }
 
     /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
-    /// contains them, and send reorder alerts for points crossed. Three statements, whatever the number of SKUs,
-    /// sets and listings: the SKUs concerned with their listings, their available stock, and one update of the
-    /// listings whose 表示在庫 changed (reorder flags and alert mails only when a point is crossed).
+    /// contains them, and send reorder alerts for points crossed. Four statements, whatever the number of SKUs,
+    /// sets and listings: the SKUs concerned, their listings, their available stock, and one update of the listings
+    /// whose 表示在庫 changed (reorder flags and alert mails only when a point is crossed).
     ///
     /// On PostgreSQL the first statement locks the SKU rows concerned (changed SKUs and their sets) in id order, and
     /// the figures are read after that: two orders changing two components of one set at once then write the set's
@@ -555,15 +555,14 @@ struct StockLedger: Sendable {
     private func afterChange(_ sql: TenantSQL, skuIDs: [UUID]) async throws {
         let changed = Array(Set(skuIDs))
         guard !changed.isEmpty else { return }
-        let lock: SQLQueryString = sql.isSQLite ? "" : "FOR NO KEY UPDATE OF s"
+        let lock: SQLQueryString = sql.isSQLite ? "" : "FOR NO KEY UPDATE"
         let rows = try await sql.all(
             """
-            SELECT s.id, s.code, s.is_set, s.reorder_point, s.reorder_alerted, cl.id AS listing_id, cl.rule, cl.shown
-            FROM skus s LEFT JOIN channel_listings cl ON cl.tenant_id = s.tenant_id AND cl.sku_id = s.id
-            WHERE s.tenant_id = \(bind: sql.tenantID) AND (s.id IN (\(binds: changed)) OR s.id IN (
+            SELECT id, code, is_set, reorder_point, reorder_alerted FROM skus
+            WHERE tenant_id = \(bind: sql.tenantID) AND (id IN (\(binds: changed)) OR id IN (
                 SELECT c.set_sku_id FROM set_components c
                 WHERE c.tenant_id = \(bind: sql.tenantID) AND c.component_sku_id IN (\(binds: changed))))
-            ORDER BY s.id
+            ORDER BY id
             \(lock)
             """
         )
@@ -575,26 +574,30 @@ struct StockLedger: Sendable {
             let reorderAlerted: Bool
         }
         var affected: [UUID: Affected] = [:]
-        var listings: [(id: UUID, sku: UUID, rule: String, shown: Int)] = []
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
-            if affected[id] == nil {
-                affected[id] = Affected(
-                    id: id,
-                    code: try row.decode(column: "code", as: String.self),
-                    isSet: try row.decode(column: "is_set", as: Bool.self),
-                    reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
-                    reorderAlerted: try row.decode(column: "reorder_alerted", as: Bool.self)
-                )
-            }
-            if let listing = try row.decode(column: "listing_id", as: UUID?.self) {
-                listings.append(
-                    (
-                        listing, id, try row.decode(column: "rule", as: String.self),
-                        try row.decode(column: "shown", as: Int.self)
-                    )
-                )
-            }
+            affected[id] = Affected(
+                id: id,
+                code: try row.decode(column: "code", as: String.self),
+                isSet: try row.decode(column: "is_set", as: Bool.self),
+                reorderPoint: try row.decode(column: "reorder_point", as: Int?.self),
+                reorderAlerted: try row.decode(column: "reorder_alerted", as: Bool.self)
+            )
+        }
+        guard !affected.isEmpty else { return }
+        // Read after the lock, in statements of their own: on PostgreSQL a statement that waited for the lock still
+        // sees the other tables as they were when it began, so listings and figures joined to it could be stale.
+        let listings = try await sql.all(
+            """
+            SELECT id, sku_id, rule, shown FROM channel_listings
+            WHERE tenant_id = \(bind: sql.tenantID) AND sku_id IN (\(binds: Array(affected.keys)))
+            """
+        ).map {
+            (
+                id: try $0.decode(column: "id", as: UUID.self), sku: try $0.decode(column: "sku_id", as: UUID.self),
+                rule: try $0.decode(column: "rule", as: String.self),
+                shown: try $0.decode(column: "shown", as: Int.self)
+            )
         }
         let available = try await Self.available(affected.values.map { (id: $0.id, isSet: $0.isSet) }, on: sql)
         let stamp = now

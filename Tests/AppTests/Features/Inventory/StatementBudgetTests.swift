@@ -9,7 +9,7 @@ import VaporTesting
 /// per kind of row, never one per row (twenty SKUs cost what one does). The numbers are ceilings: a change that
 /// makes a route read more fails here; one that makes it read less lowers them. Statements inside transactions
 /// count too (a reservation: the token, the SKUs by code, then the default warehouse, set components, the claim
-/// of the reference, one update per SKU, the ledger, and three for channel stock and reorder state); the
+/// of the reference, one update per SKU, the ledger, and four for channel stock and reorder state); the
 /// `BEGIN`, `SAVEPOINT` and `COMMIT` a batch of orders shares are not counted.
 @Suite struct StatementBudgetTests {
     @Test(.enabled(if: !TestDatabase.isPostgres, "counted through the SQLite driver's log"))
@@ -59,7 +59,7 @@ import VaporTesting
                         res in #expect(res.status == .ok)
                     }
                 }
-                writes = [("POST /api/v1/reservations", reserve, 10), ("POST …/commit", commit, 7)]
+                writes = [("POST /api/v1/reservations", reserve, 11), ("POST …/commit", commit, 8)]
             }
             for (route, counted, budget) in budgets + writes {
                 #expect(counted.count > 0, "\(route): statements are counted at all")
