@@ -43,26 +43,15 @@ struct Transactor: Sendable {
         on db: any Database,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        if let current = Self.currentStatements { return try await body(current) }
-        // tenancy: the transaction runner itself
-        if let current = Self.current, let sql = current as? any SQLDatabase { return try await body(sql) }
-        guard isSQLite, let readers else {
-            // tenancy: the transaction runner itself
-            guard let sql = db as? any SQLDatabase else { fatalError("both drivers are SQLDatabases") }
-            return try await body(sql)
-        }
-        let tag = WorkTag.current
-        return try await readers.read { sql in
-            // A read nested in this one joins it (it would otherwise wait for this reader behind itself).
-            try await WorkTag.$current.withValue(tag) {
-                try await Self.$currentStatements.withValue(sql) { try await body(sql) }
-            }
-        }
+        if let joined = Self.joined { return try await body(joined) }
+        guard isSQLite, let readers else { return try await body(try Self.sql(db)) }
+        // A read nested in this one joins it (it would otherwise wait for this reader behind itself).
+        return try await readers.read(Self.carried(body))
     }
 
     /// The database of the transaction the current task is inside, if any.
     @TaskLocal static var current: (any Database)?
-    /// The writer transaction the current task is inside, if any.
+    /// The transaction of statements or the read the current task is inside, if any.
     @TaskLocal static var currentStatements: (any SQLDatabase)?
 
     /// Runs `body`, which makes hand-written statements only, in one transaction: on SQLite on the writer's thread
@@ -72,21 +61,33 @@ struct Transactor: Sendable {
         on db: any Database,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        if let current = Self.currentStatements { return try await body(current) }
+        if let joined = Self.joined { return try await body(joined) }
+        guard isSQLite, let writer else { return try await run(on: db) { try await body(try Self.sql($0)) } }
+        return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous, Self.carried(body))
+    }
+
+    /// The transaction the current task is inside, if any, as SQL.
+    private static var joined: (any SQLDatabase)? {
+        if let currentStatements { return currentStatements }
         // tenancy: the transaction runner itself
-        if let current = Self.current, let sql = current as? any SQLDatabase { return try await body(sql) }
-        guard isSQLite, let writer else {
-            return try await run(on: db) { tx in
-                // tenancy: the transaction runner itself
-                guard let sql = tx as? any SQLDatabase else { fatalError("both drivers are SQLDatabases") }
-                return try await body(sql)
-            }
-        }
-        // The writer runs the body in a task of its own: carry the work's tag across.
+        return current as? any SQLDatabase
+    }
+
+    // tenancy: the transaction runner itself
+    private static func sql(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw StatementsOnly() }
+        return sql
+    }
+
+    /// `body` for a task of SQLite's own connections: the caller's work tag carried across, and statements or reads
+    /// nested in it joining its transaction.
+    private static func carried<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) -> @Sendable (any SQLDatabase) async throws -> T {
         let tag = WorkTag.current
-        return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous) { sql in
+        return { sql in
             try await WorkTag.$current.withValue(tag) {
-                try await Self.$currentStatements.withValue(sql) { try await body(sql) }
+                try await $currentStatements.withValue(sql) { try await body(sql) }
             }
         }
     }
@@ -138,8 +139,8 @@ struct Transactor: Sendable {
     }
 }
 
-/// A Fluent transaction asked for inside a transaction of hand-written statements or a read: a programming error,
-/// refused instead of deadlocking.
+/// A Fluent transaction asked for inside a transaction of hand-written statements or a read (or a database that
+/// speaks no SQL): a programming error, refused instead of deadlocking.
 struct StatementsOnly: Error {}
 
 /// A FIFO async mutex.
