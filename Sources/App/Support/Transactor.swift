@@ -73,8 +73,8 @@ struct Transactor: Sendable {
         return current as? any SQLDatabase
     }
 
-    // tenancy: the transaction runner itself
     private static func sql(_ db: any Database) throws -> any SQLDatabase {
+        // tenancy: the transaction runner itself
         guard let sql = db as? any SQLDatabase else { throw StatementsOnly() }
         return sql
     }
