@@ -35,6 +35,8 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var cache: [String: Prepared] = [:]
     private var synchronous = "FULL"
+    /// Whether a batch's `BEGIN IMMEDIATE` is open.
+    private var batchOpen = false
     private nonisolated(unsafe) var thread: pthread_t?
 
     private struct Prepared {
@@ -85,9 +87,9 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
         condition.lock()
         guard !stopped else {
             condition.unlock()
-            // The thread is gone: run the job here rather than drop it, so its task goes on (a statement it makes
-            // fails, since the connection is closed) instead of waiting for ever.
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            // The thread is gone: hand the job to the global executor rather than drop it, so its task goes on (a
+            // statement it makes fails, being off the thread) instead of waiting for ever.
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
             return
         }
         jobs.append(job)
@@ -124,7 +126,11 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     /// the connection.
     func shutdown() async {
         items.withLock { closed = true }
-        while items.withLock({ running }) { try? await Task.sleep(for: .milliseconds(5)) }
+        // At most 30 s: a transaction that never ends must not keep the process from stopping.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while items.withLock({ running }), ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         stopThread()
     }
 
@@ -230,14 +236,19 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     }
 
     /// The task runs on its preferred executor from its next suspension on: make sure that is now.
-    private func onOwnThread() async {
-        while !onThread { await Task.yield() }
+    private func onOwnThread() async throws {
+        while !onThread {
+            guard !condition.withLock({ stopped }) else {
+                throw SQLiteThreadError(code: 21, message: "the connection is closed")
+            }
+            await Task.yield()
+        }
     }
 
     /// A reader's transaction: `BEGIN` (a snapshot from the first read on), the body, `COMMIT`.
     private func readTransaction(_ item: Item) async -> Result<any Sendable, any Error> {
-        await onOwnThread()
         do {
+            try await onOwnThread()
             try run("BEGIN", [])
             do {
                 let value = try await item.body(SQLiteThreadDatabase(connection: self))
@@ -254,17 +265,19 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
 
     /// One `BEGIN IMMEDIATE … COMMIT` around the batch, a savepoint around each transaction of it.
     private func commitBatch(_ batch: [Item], synchronous: String) async -> [Result<any Sendable, any Error>] {
-        await onOwnThread()
         let db = SQLiteThreadDatabase(connection: self)
         do {
+            try await onOwnThread()
             if synchronous != self.synchronous {
                 try run("PRAGMA synchronous = \(synchronous)", [])
                 self.synchronous = synchronous
             }
             try run("BEGIN IMMEDIATE", [])
+            batchOpen = true
         } catch {
             return batch.map { _ in .failure(error) }
         }
+        defer { batchOpen = false }
         var results: [Result<any Sendable, any Error>] = []
         for item in batch {
             do {
@@ -300,7 +313,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     /// Fails when the connection is no longer inside the batch's transaction (SQLite rolled it back on an error).
     private func checkInTransaction() throws {
         guard let handle, sqlite_nio_sqlite3_get_autocommit(handle) == 0 else {
-            throw SQLiteThreadError(code: 1, message: "the transaction was rolled back")
+            throw SQLiteThreadError(code: 4, message: "SQLite rolled the transaction back")
         }
     }
 
@@ -309,6 +322,8 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
         guard onThread, let handle else {
             throw SQLiteThreadError(code: 21, message: "statement off the connection's thread")
         }
+        // Once SQLite has rolled a batch back itself, a statement would commit on its own: refused.
+        if batchOpen { try checkInTransaction() }
         logger.trace("Executing query", metadata: ["sql": .string(sql)])
         let prepared = try prepare(sql, on: handle)
         let statement = prepared.statement

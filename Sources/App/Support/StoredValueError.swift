@@ -19,7 +19,9 @@ extension SQLRow {
         do {
             return try decode(column: column, as: T.self)
         } catch let error as StoredValueError {
-            throw error
+            // A `StoredRow` does not know its table; this caller does.
+            throw error.table == StoredRow.unknownTable
+                ? StoredValueError(table: table, column: error.column, underlying: error.underlying) : error
         } catch {
             throw StoredValueError(table: table, column: column, underlying: String(describing: error))
         }
@@ -36,6 +38,8 @@ struct StoredRow: SQLRow {
     func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: column) }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        try row.stored(column, as: D.self, table: "query")
+        try row.stored(column, as: D.self, table: Self.unknownTable)
     }
+
+    static let unknownTable = "query"
 }

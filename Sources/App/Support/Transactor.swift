@@ -44,10 +44,16 @@ struct Transactor: Sendable {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         if let joined = Self.joined { return try await body(joined) }
-        guard isSQLite, let readers else { return try await body(try Self.sql(db)) }
+        // Writing inside a read is refused alike on both engines (SQLite's reader could not write anyway).
+        guard isSQLite, let readers else {
+            return try await Self.$reading.withValue(true) { try await body(try Self.sql(db)) }
+        }
         // A read nested in this one joins it (it would otherwise wait for this reader behind itself).
-        return try await readers.read(Self.carried(body))
+        return try await readers.read(Self.carried(body, reading: true))
     }
+
+    /// Whether the current task is inside a read (`reads`), where no transaction may begin.
+    @TaskLocal static var reading = false
 
     /// The database of the transaction the current task is inside, if any.
     @TaskLocal static var current: (any Database)?
@@ -61,6 +67,7 @@ struct Transactor: Sendable {
         on db: any Database,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        guard !Self.reading else { throw StatementsOnly() }
         if let joined = Self.joined { return try await body(joined) }
         guard isSQLite, let writer else { return try await run(on: db) { try await body(try Self.sql($0)) } }
         return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous, Self.carried(body))
@@ -82,12 +89,15 @@ struct Transactor: Sendable {
     /// `body` for a task of SQLite's own connections: the caller's work tag carried across, and statements or reads
     /// nested in it joining its transaction.
     private static func carried<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
+        reading: Bool = false
     ) -> @Sendable (any SQLDatabase) async throws -> T {
         let tag = WorkTag.current
         return { sql in
             try await WorkTag.$current.withValue(tag) {
-                try await $currentStatements.withValue(sql) { try await body(sql) }
+                try await $reading.withValue(reading) {
+                    try await $currentStatements.withValue(sql) { try await body(sql) }
+                }
             }
         }
     }
@@ -100,7 +110,7 @@ struct Transactor: Sendable {
         if let current = Self.current { return try await body(current) }
         // Inside a transaction of statements (on SQLite's own connection), Fluent's connections would wait for it
         // or read around it: refused loudly.
-        guard Self.currentStatements == nil else { throw StatementsOnly() }
+        guard Self.currentStatements == nil, !Self.reading else { throw StatementsOnly() }
         let tag = WorkTag.current
         if !isSQLite {
             return try await db.transaction { tx in

@@ -77,4 +77,31 @@ import Testing
             #expect(index % 2 == 0, "the last name written is one whose transaction committed: \(name)")
         }
     }
+
+    /// A transaction begun inside a read, or a Fluent transaction inside a transaction of statements, is refused
+    /// at once on both engines: on SQLite it would wait for its own connection or write around it.
+    @Test func transactionsThatCannotNestAreRefusedAlikeOnBothEngines() async throws {
+        try await withApp { app, _ in
+            let shop = try await app.makeTenant("shop-a")
+            let tdb = app.akinai.tenantDatabase(shop.id, on: app.db)
+            let warehouse = try await app.stock(shop).defaultWarehouse()
+            let rename: @Sendable (TenantSQL) async throws -> Void = { sql in
+                try await sql.run(
+                    "UPDATE warehouses SET name = 'x' WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: warehouse.id!)"
+                )
+            }
+            await #expect(throws: StatementsOnly.self) { try await tdb.read { _ in try await tdb.statements(rename) } }
+            await #expect(throws: StatementsOnly.self) {
+                try await tdb.read { _ in try await tdb.transaction { _ in } }
+            }
+            await #expect(throws: StatementsOnly.self) {
+                try await tdb.statements { _ in try await tdb.transaction { _ in } }
+            }
+            // Reads nest in reads and in transactions; statements nest in statements.
+            try await tdb.statements { _ in try await tdb.read { _ in } }
+            try await tdb.read { _ in try await tdb.read { _ in } }
+            try await tdb.statements { sql in try await tdb.statements(rename) }
+            #expect(try await tdb.find(WarehouseRecord.self, warehouse.id)?.name == "x")
+        }
+    }
 }
