@@ -69,7 +69,12 @@ struct Transactor: Sendable {
     ) async throws -> T {
         guard !Self.reading else { throw StatementsOnly() }
         if let joined = Self.joined { return try await body(joined) }
-        guard isSQLite, let writer else { return try await run(on: db) { try await body(try Self.sql($0)) } }
+        guard isSQLite, let writer else {
+            return try await run(on: db) { tx in
+                let sql = try Self.sql(tx)
+                return try await Self.$currentStatements.withValue(sql) { try await body(sql) }
+            }
+        }
         return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous, Self.carried(body))
     }
 
@@ -107,10 +112,10 @@ struct Transactor: Sendable {
         on db: any Database,
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        if let current = Self.current { return try await body(current) }
-        // Inside a transaction of statements (on SQLite's own connection), Fluent's connections would wait for it
-        // or read around it: refused loudly.
+        // Inside a transaction of statements or a read, Fluent's connections would wait for SQLite's own connection
+        // or read around it: refused loudly, on both engines alike.
         guard Self.currentStatements == nil, !Self.reading else { throw StatementsOnly() }
+        if let current = Self.current { return try await body(current) }
         let tag = WorkTag.current
         if !isSQLite {
             return try await db.transaction { tx in
