@@ -92,25 +92,34 @@ struct TenantDatabase: Sendable {
     /// stamped with this tenant by hand. `scripts/check-tenancy.sh` keeps it out of everything else.
     var unscopedDatabase: any Database { db }
 
-    /// A query over `M` limited to this tenant.
+    /// Fluent reaches the database around a transaction of statements or a read (on SQLite through another
+    /// connection, which would wait for SQLite's own writer for ever): inside one, its writes are refused.
+    private func fluentAllowed() throws {
+        guard Transactor.currentStatements == nil else { throw StatementsOnly() }
+    }
+
+    /// A query over `M` limited to this tenant. (Inside `statements` or `read`, use the `TenantSQL` given.)
     func query<M: TenantOwned>(_: M.Type) -> QueryBuilder<M> {
         M.query(on: db).filter(M.tenantKey == tenantID)
     }
 
     /// The record with `id` if it belongs to this tenant; a foreign id finds nothing.
     func find<M: TenantOwned>(_: M.Type, _ id: UUID?) async throws -> M? {
+        try fluentAllowed()
         guard let id else { return nil }
         return try await query(M.self).filter(\._$id == id).first()
     }
 
     /// Inserts `model` as this tenant's.
     func create<M: TenantOwned>(_ model: M) async throws {
+        try fluentAllowed()
         model.tenantID = tenantID
         try await model.create(on: db)
     }
 
     /// Inserts many records as this tenant's, in batches of one multi-row INSERT each.
     func createAll<M: TenantOwned>(_ models: [M], batch: Int = 500) async throws {
+        try fluentAllowed()
         for model in models { model.tenantID = tenantID }
         var index = 0
         while index < models.count {
@@ -122,12 +131,14 @@ struct TenantDatabase: Sendable {
 
     /// Saves changes to a record of this tenant.
     func update<M: TenantOwned>(_ model: M) async throws {
+        try fluentAllowed()
         guard model.tenantID == tenantID else { throw TenancyViolation() }
         try await model.update(on: db)
     }
 
     /// Deletes a record of this tenant.
     func delete<M: TenantOwned>(_ model: M) async throws {
+        try fluentAllowed()
         guard model.tenantID == tenantID else { throw TenancyViolation() }
         try await model.delete(on: db)
     }

@@ -97,6 +97,9 @@ import Testing
             await #expect(throws: StatementsOnly.self) {
                 try await tdb.statements { _ in try await tdb.transaction { _ in } }
             }
+            await #expect(throws: StatementsOnly.self) {
+                try await tdb.statements { _ in try await tdb.update(warehouse) }
+            }
             // Reads nest in reads and in transactions; statements nest in statements.
             try await tdb.statements { _ in try await tdb.read { _ in } }
             try await tdb.read { _ in try await tdb.read { _ in } }

@@ -185,7 +185,7 @@ struct StockLedger: Sendable {
     ) async throws -> ReservationRecord {
         do {
             return try await reserveOnce(reference: reference, lines: lines, warehouseID: warehouseID)
-        } catch is NoDefaultWarehouse {
+        } catch is NoDefaultWarehouse where Transactor.currentStatements == nil {
             // The shop's first reservation: make its default warehouse, then reserve.
             _ = try await defaultWarehouse()
             return try await reserveOnce(reference: reference, lines: lines, warehouseID: warehouseID)
