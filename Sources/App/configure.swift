@@ -71,7 +71,12 @@ func configure(
     var readers: SQLiteReaders?
     if case .sqlite(let path) = config.database {
         let loop = app.eventLoopGroup.any()
-        let opened = try SQLiteThread(path: path, role: .writer, logger: app.logger, eventLoop: loop)
+        let opened = try SQLiteThread(
+            path: path,
+            role: .writer(gate: AsyncGate(), synchronous: config.sqliteSynchronous),
+            logger: app.logger,
+            eventLoop: loop
+        )
         let reading = try (0..<System.coreCount).map { _ in
             try SQLiteThread(path: path, role: .reader, logger: app.logger, eventLoop: loop)
         }

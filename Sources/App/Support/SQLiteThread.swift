@@ -45,8 +45,19 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     }
 
     /// The writer, or a reader that cannot write.
-    enum Role: Sendable { case writer, reader }
+    enum Role: Sendable {
+        /// Its batches take `gate` (SQLite's in-process writer gate, shared with Fluent's transactions) and commit
+        /// with `synchronous` (`FULL` or `NORMAL`).
+        case writer(gate: AsyncGate, synchronous: String)
+        case reader
+    }
     let role: Role
+
+    /// The writer's gate; nil for a reader.
+    var gate: AsyncGate? {
+        if case .writer(let gate, _) = role { return gate }
+        return nil
+    }
 
     /// Opens the database file (it must exist: migrations have run) and starts the thread.
     init(path: String, role: Role, logger: Logger, eventLoop: any EventLoop) throws {
@@ -54,7 +65,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
         self.logger = logger
         self.eventLoop = eventLoop
         var db: OpaquePointer?
-        let access = role == .writer ? AKINAI_SQLITE_OPEN_READWRITE : AKINAI_SQLITE_OPEN_READONLY
+        let access = gate != nil ? AKINAI_SQLITE_OPEN_READWRITE : AKINAI_SQLITE_OPEN_READONLY
         let flags = access | AKINAI_SQLITE_OPEN_NOMUTEX | AKINAI_SQLITE_OPEN_EXRESCODE
         let opened = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
         guard opened == AKINAI_SQLITE_OK, let db else {
@@ -73,7 +84,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
             throw SQLiteThreadError(code: code, message: "configuring the connection")
         }
         let started = Thread { [unowned self] in self.loop() }
-        started.name = role == .writer ? "akinai-sqlite-writer" : "akinai-sqlite-reader"
+        started.name = gate != nil ? "akinai-sqlite-writer" : "akinai-sqlite-reader"
         started.start()
         condition.lock()
         while thread == nil { condition.wait() }
@@ -168,35 +179,20 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     /// of its transactions at once (one `BEGIN IMMEDIATE … COMMIT`, one sync to disk). Each runs inside a savepoint
     /// of its own, so one that fails is rolled back alone and the others commit; none is acknowledged before the
     /// commit, and if the commit fails, all of them fail.
-    func transaction<T: Sendable>(
-        gate: AsyncGate,
-        synchronous: String,
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        guard role == .writer else { throw SQLiteThreadError(code: 8, message: "a reader cannot write") }
-        return try await submit(body) { batch in
-            await gate.acquire()
-            let results = await self.commitBatch(batch, synchronous: synchronous)
-            await gate.release()
-            return results
-        }
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard gate != nil else { throw SQLiteThreadError(code: 8, message: "a reader cannot write") }
+        return try await submit(body)
     }
 
     /// Runs `body` on a reader, in one read transaction (one snapshot of the database).
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard role == .reader else { throw SQLiteThreadError(code: 21, message: "the writer does not serve reads") }
-        return try await submit(body) { batch in
-            var results: [Result<any Sendable, any Error>] = []
-            for item in batch { results.append(await self.readTransaction(item)) }
-            return results
-        }
+        guard gate == nil else { throw SQLiteThreadError(code: 21, message: "the writer does not serve reads") }
+        return try await submit(body)
     }
 
-    /// Queues `body` and returns its result once `process` has run the batch it is in, on this thread.
-    private func submit<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
-        process: @escaping @Sendable ([Item]) async -> [Result<any Sendable, any Error>]
-    ) async throws -> T {
+    /// Queues `body` and returns its result once the batch it is in has run on this thread.
+    private func submit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    {
         let result: any Sendable = try await withCheckedThrowingContinuation { continuation in
             let item = Item(body: { try await body($0) }, finish: { continuation.resume(with: $0) })
             let start = items.withLock { () -> Bool? in
@@ -211,7 +207,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
                 return
             }
             if start {
-                Task.detached { await self.drain(process) }
+                Task.detached { await self.drain() }
             }
         }
         guard let value = result as? T else { throw SQLiteThreadError(code: 1, message: "result of another type") }
@@ -219,7 +215,7 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs batches until no transaction waits.
-    private func drain(_ process: @Sendable ([Item]) async -> [Result<any Sendable, any Error>]) async {
+    private func drain() async {
         await withTaskExecutorPreference(self) {
             while true {
                 let batch: [Item] = items.withLock {
@@ -232,6 +228,21 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
                 let results = await process(batch)
                 for (item, result) in zip(batch, results) { item.finish(result) }
             }
+        }
+    }
+
+    /// One batch: the writer's in one transaction under the gate, a reader's one read transaction after another.
+    private func process(_ batch: [Item]) async -> [Result<any Sendable, any Error>] {
+        switch role {
+        case .writer(let gate, let synchronous):
+            await gate.acquire()
+            let results = await commitBatch(batch, synchronous: synchronous)
+            await gate.release()
+            return results
+        case .reader:
+            var results: [Result<any Sendable, any Error>] = []
+            for item in batch { results.append(await readTransaction(item)) }
+            return results
         }
     }
 

@@ -29,7 +29,8 @@ struct Transactor: Sendable {
         readers: SQLiteReaders? = nil
     ) {
         self.isSQLite = isSQLite
-        self.gate = AsyncGate()
+        // The writer's batches and Fluent's transactions take the same gate: one writer at a time.
+        self.gate = writer?.gate ?? AsyncGate()
         self.sqliteSynchronous = sqliteSynchronous == "NORMAL" ? "NORMAL" : "FULL"
         self.writer = writer
         self.readers = readers
@@ -75,7 +76,7 @@ struct Transactor: Sendable {
                 return try await Self.$currentStatements.withValue(sql) { try await body(sql) }
             }
         }
-        return try await writer.transaction(gate: gate, synchronous: sqliteSynchronous, Self.carried(body))
+        return try await writer.transaction(Self.carried(body))
     }
 
     /// The transaction the current task is inside, if any, as SQL.
