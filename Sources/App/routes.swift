@@ -54,4 +54,5 @@ func routes(_ app: Application) throws {
     CatalogCSVController().register(tenant: web, api: api)
     CatalogAPIController().register(api: api)
     InventoryAPIController().register(api: api)
+    OrdersAPIController().register(api: api)
 }

@@ -25,5 +25,6 @@ enum MigrationList {
         AddAuditHeadToTenants(),
         CreateCatalogImports(),
         IndexSetComponentsByComponent(),
+        CreateOrders(),
     ]
 }

@@ -1,3 +1,4 @@
+import Domain
 import FluentKit
 import FluentPostgresDriver
 import Vapor
@@ -34,6 +35,11 @@ struct AppErrorMiddleware: AsyncMiddleware {
         switch error {
         case let app as AppError:
             (status, code, key) = (app.status, app.code, app.messageKey)
+        case let errors as FieldErrors:
+            // The first problem; forms and imports that show every one of them catch these themselves.
+            let first = errors.all.first ?? FieldError(field: "", reason: "validation_failed")
+            let app = AppError.invalid(first)
+            (status, code, key) = (app.status, app.code, app.messageKey)
         case let abort as any AbortError:
             status = abort.status
             code = Self.code(for: abort.status)
@@ -68,7 +74,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         let message = request.text(key)
         if request.wantsJSON {
             var fields = ["code": code, "message": message]
-            if let field = (error as? AppError)?.field { fields["field"] = field }
+            if let field = (error as? AppError)?.field ?? (error as? FieldErrors)?.all.first?.field {
+                fields["field"] = field
+            }
             let response = Response(status: status)
             try? response.content.encode(["error": fields], as: .json)
             if status == .unauthorized {

@@ -28,13 +28,15 @@ struct TenantDatabase: Sendable {
     /// The one door for hand-written SQL: every statement must name `tenant_id` and bind this tenant's id, or it
     /// is refused before it reaches the database. Use it for single atomic statements (`UPDATE … WHERE … RETURNING`)
     /// that Fluent cannot express.
-    var sql: TenantSQL { TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase, isSQLite: isSQLite) }
+    var sql: TenantSQL {
+        TenantSQL(tenantID: tenantID, db: db as! any SQLDatabase, isSQLite: isSQLite, auditKey: auditKey)
+    }
 
     /// Hand-written reads on one snapshot, for the hot reads: on SQLite on a reader's thread without a hop per
     /// statement; on PostgreSQL on the database as it is; inside a transaction, in that transaction.
     func read<T: Sendable>(_ body: @escaping @Sendable (TenantSQL) async throws -> T) async throws -> T {
         try await transactor.reads(on: db) { sql in
-            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite))
+            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite, auditKey: auditKey))
         }
     }
 
@@ -44,7 +46,7 @@ struct TenantDatabase: Sendable {
     /// whose statements would run on another connection.
     func statements<T: Sendable>(_ body: @escaping @Sendable (TenantSQL) async throws -> T) async throws -> T {
         try await transactor.statements(on: db) { sql in
-            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite))
+            try await body(TenantSQL(tenantID: tenantID, db: sql, isSQLite: isSQLite, auditKey: auditKey))
         }
     }
 
@@ -61,17 +63,6 @@ struct TenantDatabase: Sendable {
         guard !isSQLite else { return }
         try await (db as! any SQLDatabase).raw(
             "SELECT id FROM tenants WHERE id = \(bind: tenantID) FOR NO KEY UPDATE"
-        ).run()
-    }
-
-    /// Moves the tenant's signed audit head to `head` (same transaction as the event it names).
-    func setAuditHead(_ head: AuditChain.Head) async throws {
-        try await (db as! any SQLDatabase).raw(
-            """
-            UPDATE tenants SET audit_head_seq = \(bind: head.seq), audit_head_hash = \(bind: head.hash),
-                audit_head_mac = \(bind: head.mac)
-            WHERE id = \(bind: tenantID)
-            """
         ).run()
     }
 
@@ -159,6 +150,8 @@ struct TenantSQL: Sendable {
     fileprivate let db: any SQLDatabase
     /// Whether this runs on SQLite (one writer at a time) rather than PostgreSQL (row locks).
     let isSQLite: Bool
+    /// Signs the tenant's audit chain (see `AuditLog`).
+    let auditKey: SymmetricKey
 
     /// Runs a statement and returns its rows (a stored value they cannot be read as is a `StoredValueError`).
     @discardableResult
@@ -194,6 +187,53 @@ struct TenantSQL: Sendable {
             maxAttempts: maxAttempts,
             now: now
         )
+    }
+
+    /// Runs `body` so that, if it throws, what it wrote is undone while the rest of the transaction stands (a
+    /// savepoint). Only inside a transaction of statements.
+    func undoable<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await db.raw("SAVEPOINT akinai_undoable").run()
+        do {
+            let result = try await body()
+            try await db.raw("RELEASE SAVEPOINT akinai_undoable").run()
+            return result
+        } catch {
+            try await db.raw("ROLLBACK TO SAVEPOINT akinai_undoable").run()
+            try await db.raw("RELEASE SAVEPOINT akinai_undoable").run()
+            throw error
+        }
+    }
+
+    /// The tenant's audit anchor and signed head, read under the tenant row's lock on PostgreSQL (`FOR NO KEY
+    /// UPDATE`, see `TenantDatabase.lockTenantRow`), so appends of one tenant queue up; on SQLite the single writer
+    /// already does.
+    func lockedAuditHead() async throws -> (anchorSeq: Int, anchorHash: String, head: AuditChain.Head?) {
+        let lock: SQLQueryString = isSQLite ? "" : "FOR NO KEY UPDATE"
+        let rows = try await db.raw(
+            """
+            SELECT audit_anchor_seq, audit_anchor_hash, audit_head_seq, audit_head_hash, audit_head_mac FROM tenants
+            WHERE id = \(bind: tenantID) \(lock)
+            """
+        ).all()
+        guard let row = rows.first else { throw TenancyViolation() }
+        let anchorSeq = try row.decode(column: "audit_anchor_seq", as: Int.self)
+        let anchorHash = try row.decode(column: "audit_anchor_hash", as: String.self)
+        guard let seq = try row.decode(column: "audit_head_seq", as: Int?.self),
+            let hash = try row.decode(column: "audit_head_hash", as: String?.self),
+            let mac = try row.decode(column: "audit_head_mac", as: String?.self)
+        else { return (anchorSeq, anchorHash, nil) }
+        return (anchorSeq, anchorHash, AuditChain.Head(seq: seq, hash: hash, mac: mac))
+    }
+
+    /// Moves the tenant's signed audit head to `head` (same transaction as the event it names).
+    func setAuditHead(_ head: AuditChain.Head) async throws {
+        try await db.raw(
+            """
+            UPDATE tenants SET audit_head_seq = \(bind: head.seq), audit_head_hash = \(bind: head.hash),
+                audit_head_mac = \(bind: head.mac)
+            WHERE id = \(bind: tenantID)
+            """
+        ).run()
     }
 
     /// Refuses a statement that does not filter or stamp by this tenant.

@@ -39,4 +39,33 @@ public enum JST {
         else { return nil }
         return date
     }
+
+    /// `2026-11-21T09:15:03+09:00`: RFC 3339 in Japan time, for the API.
+    public static func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        return formatter.string(from: date)
+    }
+
+    /// Parses a moment as malls and forms write it: ISO 8601 with an offset (`2026-11-30T10:15:00+09:00`, `…Z`), or
+    /// a JST wall-clock time `2026-11-30 10:15(:00)` with `-` or `/` between the date's parts. Nil for anything
+    /// else, including a day that does not exist.
+    public static func moment(_ text: String) -> Date? {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        guard (10...40).contains(value.utf8.count) else { return nil }
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: value) { return date }
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = iso.date(from: value) { return date }
+        let normalized = value.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "T", with: " ")
+        let halves = normalized.split(separator: " ", omittingEmptySubsequences: true)
+        guard (1...2).contains(halves.count), let day = startOfDay(String(halves[0])) else { return nil }
+        guard halves.count == 2 else { return day }
+        let clock = halves[1].split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(clock.count), clock.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+            let hour = Int(clock[0]), let minute = Int(clock[1]), let second = clock.count == 3 ? Int(clock[2]) : 0,
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+        else { return nil }
+        return day.addingTimeInterval(Double(hour * 3600 + minute * 60 + second))
+    }
 }

@@ -43,6 +43,29 @@ import Vapor
                 reference: "A-ORDER-1",
                 lines: [ReservationLine(skuID: aSKU.id!, quantity: 1)]
             )
+            let aOrder = try await OrderIntake(
+                tdb: app.akinai.tenantDatabase(a.id, on: app.db),
+                services: app.akinai,
+                actor: .system
+            ).take(
+                try OrderRules.check(
+                    OrderInput(
+                        channel: "own",
+                        number: "A-ORDER-NO",
+                        lines: [.init(sku: "A-SKU", quantity: 1, unitPrice: 1000)],
+                        shipTo: .init(
+                            name: "甲の購入者",
+                            postalCode: "1000001",
+                            prefecture: "東京都",
+                            city: "千代田区",
+                            address1: "1-1",
+                            phone: "0312345678"
+                        )
+                    ),
+                    now: app.akinai.clock()
+                ),
+                source: "test"
+            )
             let aSession = try #require(
                 try await app.akinai.tenantDatabase(a.id, on: app.db).query(SessionRecord.self).first()
             )
@@ -53,8 +76,9 @@ import Vapor
                 "name": "mail.eml",
                 "skuID": aSKU.id!.uuidString,
                 "reference": "A-ORDER-1",
+                "orderID": aOrder.id.uuidString,
             ]
-            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品"]
+            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品", "甲の購入者", "A-ORDER-NO"]
 
             let bAdmin = try #require(try await app.user(b, email: b.adminEmail))
             let bToken = try await app.makeToken(tenant: b, userID: bAdmin.id!, scopes: APITokenIssuer.allScopes)
@@ -125,7 +149,15 @@ import Vapor
             )
             #expect(tokenAfter.revokedAt == nil)
             #expect(try await app.akinai.tenantDatabase(a.id, on: app.db).find(SessionRecord.self, aSession.id) != nil)
-            #expect(try await app.stock(a).figures([aSKU.id!])[aSKU.id!] == StockFigures(onHand: 5, reserved: 1))
+            #expect(try await app.stock(a).figures([aSKU.id!])[aSKU.id!] == StockFigures(onHand: 5, reserved: 2))
+            let aOrderAfter = try #require(
+                try await OrderQueries(
+                    tdb: app.akinai.tenantDatabase(a.id, on: app.db),
+                    cipher: try await app.akinai.keyStore.cipher(app.akinai.tenantDatabase(a.id, on: app.db))
+                ).detail(aOrder.id)
+            )
+            #expect(aOrderAfter.summary.status == .received)
+            #expect(aOrderAfter.history.count == 1)
             let verdict = try await AuditLog.verify(app.akinai.tenantDatabase(a.id, on: app.db))
             #expect(verdict == .intact(count: aEventsBefore), "nothing was added to tenant A's trail")
         }

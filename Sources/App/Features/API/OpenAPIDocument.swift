@@ -142,6 +142,56 @@ enum OpenAPIDocument {
                 "responses": { "200": { "description": "Committed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Reservation" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
+            "/api/v1/orders": {
+              "get": {
+                "operationId": "listOrders", "summary": "Orders, newest first, filtered, in pages of a cursor; with the counts per status",
+                "parameters": [
+                  { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["", ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"]] } },
+                  { "name": "channel", "in": "query", "schema": { "type": "string" } },
+                  { "name": "label", "in": "query", "schema": { "type": "string" } },
+                  { "name": "from", "in": "query", "description": "First day (JST), YYYY-MM-DD", "schema": { "type": "string", "format": "date" } },
+                  { "name": "to", "in": "query", "description": "Last day (JST), YYYY-MM-DD", "schema": { "type": "string", "format": "date" } },
+                  { "name": "payment", "in": "query", "schema": { "type": "string", "enum": ["", ["card", "cod", "bank_transfer", "convenience_store", "postpay", "mall", "other"]] } },
+                  { "name": "carrier", "in": "query", "schema": { "type": "string" } },
+                  { "name": "number", "in": "query", "description": "The channel's order number, exactly", "schema": { "type": "string" } },
+                  { "name": "buyer", "in": "query", "description": "The buyer's phone number or e-mail address, exactly (found through a blind index)", "schema": { "type": "string" } },
+                  { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["", "-orderedAt", "orderedAt"] } },
+                  { "name": "cursor", "in": "query", "description": "nextCursor of the previous page", "schema": { "type": "string" } },
+                  { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }
+                ],
+                "responses": { "200": { "description": "A page of orders", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderPage" } } } } }
+              },
+              "post": {
+                "operationId": "createOrder", "summary": "Take an order in (own cart, any source); the same channel and number again answers 200 with the same id. Its stock is reserved; an order that does not fit is taken on hold (在庫不足)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderInput" } } } },
+                "responses": {
+                  "201": { "description": "Taken in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderCreated" } } } },
+                  "200": { "description": "Already taken in: the same order", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderCreated" } } } },
+                  "409": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/api/v1/orders/{orderID}": {
+              "get": {
+                "operationId": "getOrder", "summary": "One order with its lines, amounts per tax rate, addresses, history and the states it may move to",
+                "parameters": [{ "$ref": "#/components/parameters/orderID" }],
+                "responses": { "200": { "description": "The order", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } } }
+              }
+            },
+            "/api/v1/orders/{orderID}/transitions": {
+              "post": {
+                "operationId": "transitionOrder", "summary": "Move an order to another state of its workflow (a cancel releases its stock, shipping commits it)",
+                "parameters": [{ "$ref": "#/components/parameters/orderID" }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["to"],
+                  "properties": {
+                    "to": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] },
+                    "reason": { "type": ["string", "null"], "description": "Why (at most 200 characters); for 保留, the hold reason" },
+                    "from": { "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled", null], "description": "The state the caller saw: refused (409) if the order has left it" }
+                  } } } } },
+                "responses": { "200": { "description": "The order after the move", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } }, "409": { "description": "Not allowed from the order's state (code transition_not_allowed, naming both states), changed meanwhile (conflict), or stock still short (insufficient_stock)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
+              }
+            },
             "/api/v1/me": {
               "get": {
                 "operationId": "getMe",
@@ -158,7 +208,8 @@ enum OpenAPIDocument {
               "page": { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100000 } },
               "perPage": { "name": "perPage", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } },
               "skuID": { "name": "skuID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
-              "reference": { "name": "reference", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 100 } }
+              "reference": { "name": "reference", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 100 } },
+              "orderID": { "name": "orderID", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }
             },
             "responses": {
               "Error": {
@@ -257,6 +308,111 @@ enum OpenAPIDocument {
                   "encoding": { "type": "string" }, "rows": { "type": "integer" }, "created": { "type": "integer" },
                   "updated": { "type": "integer" }, "applied": { "type": "boolean" },
                   "errors": { "type": "array", "items": { "type": "object", "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } }
+                }
+              },
+              "OrderInput": {
+                "type": "object", "required": ["channel", "number", "lines", "shipTo"],
+                "properties": {
+                  "channel": { "type": "string", "description": "rakuten, yahoo, amazon, shopify, own, or another source's code (1–32 of a–z 0–9 - _)" },
+                  "number": { "type": "string", "description": "The channel's order number (1–64 characters, no spaces)" },
+                  "orderedAt": { "type": ["string", "null"], "description": "RFC 3339, or JST as YYYY-MM-DD HH:MM[:SS]; now when absent" },
+                  "lines": { "type": "array", "minItems": 1, "maxItems": 200, "items": {
+                    "type": "object", "required": ["sku", "quantity", "unitPrice"],
+                    "properties": {
+                      "sku": { "type": "string" }, "name": { "type": ["string", "null"], "description": "The product's name when absent" },
+                      "quantity": { "type": "integer", "minimum": 1, "maximum": 99999 },
+                      "unitPrice": { "type": "integer", "minimum": 0, "maximum": 100000000 },
+                      "taxRate": { "enum": [10, 8, null], "description": "The SKU's tax class when absent" }
+                    } } },
+                  "shipTo": { "$ref": "#/components/schemas/OrderPersonInput" },
+                  "buyer": { "oneOf": [{ "$ref": "#/components/schemas/OrderPersonInput" }, { "type": "null" }], "description": "The recipient when absent" },
+                  "shippingFee": { "type": ["integer", "null"], "minimum": 0, "maximum": 100000000 },
+                  "codFee": { "type": ["integer", "null"], "minimum": 0, "maximum": 100000000 },
+                  "discount": { "type": ["integer", "null"], "minimum": 0, "maximum": 100000000 },
+                  "points": { "type": ["integer", "null"], "minimum": 0, "maximum": 100000000 },
+                  "taxIncluded": { "type": ["boolean", "null"], "description": "Prices include tax (default true)" },
+                  "paymentMethod": { "enum": ["", "card", "cod", "bank_transfer", "convenience_store", "postpay", "mall", "other", null] },
+                  "deliveryDate": { "type": ["string", "null"], "description": "YYYY-MM-DD" },
+                  "deliveryTime": { "enum": ["", "0812", "1214", "1416", "1618", "1820", "1921", "2021", null] },
+                  "gift": { "type": ["boolean", "null"] },
+                  "noshi": { "type": ["string", "null"] },
+                  "remarks": { "type": ["string", "null"], "description": "The buyer's remarks (sealed)" },
+                  "memo": { "type": ["string", "null"] },
+                  "labels": { "type": ["array", "null"], "items": { "type": "string" } }
+                }
+              },
+              "OrderPersonInput": {
+                "type": "object", "required": ["name", "postalCode", "prefecture", "city", "address1", "phone"],
+                "properties": {
+                  "name": { "type": "string", "description": "1–50 characters" }, "kana": { "type": ["string", "null"] },
+                  "postalCode": { "type": "string", "description": "Seven digits, with or without the hyphen" },
+                  "prefecture": { "type": "string", "description": "東京都, or 東京" }, "city": { "type": "string" },
+                  "address1": { "type": "string" }, "address2": { "type": ["string", "null"], "description": "Building and room" },
+                  "phone": { "type": "string", "description": "10 or 11 digits from 0 (hyphens allowed; +81 accepted)" },
+                  "email": { "type": ["string", "null"] }
+                }
+              },
+              "OrderCreated": {
+                "type": "object", "required": ["id", "channel", "number", "status", "created"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" }, "channel": { "type": "string" }, "number": { "type": "string" },
+                  "status": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] }, "created": { "type": "boolean" }
+                }
+              },
+              "OrderSummary": {
+                "type": "object", "required": ["id", "channel", "number", "status", "orderedAt", "total", "buyerName", "prefecture", "labels", "holdReason", "purchaseCount", "carrier", "paymentMethod"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" }, "channel": { "type": "string" }, "number": { "type": "string" },
+                  "status": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] }, "orderedAt": { "type": "string", "format": "date-time" },
+                  "total": { "type": "integer" }, "buyerName": { "type": "string" }, "prefecture": { "type": "string" },
+                  "labels": { "type": "array", "items": { "type": "string" } }, "holdReason": { "type": "string" },
+                  "purchaseCount": { "type": "integer", "description": "1 for a first purchase, 2 for the second…" },
+                  "carrier": { "type": "string" }, "paymentMethod": { "type": "string" }
+                }
+              },
+              "OrderPage": {
+                "type": "object", "required": ["orders", "counts"],
+                "properties": {
+                  "orders": { "type": "array", "items": { "$ref": "#/components/schemas/OrderSummary" } },
+                  "nextCursor": { "type": "string" },
+                  "counts": { "type": "object", "additionalProperties": { "type": "integer" } }
+                }
+              },
+              "OrderPerson": {
+                "type": "object", "required": ["name", "kana", "postalCode", "prefecture", "city", "address1", "address2", "phone", "email"],
+                "properties": {
+                  "name": { "type": "string" }, "kana": { "type": "string" }, "postalCode": { "type": "string" },
+                  "prefecture": { "type": "string" }, "city": { "type": "string" }, "address1": { "type": "string" },
+                  "address2": { "type": "string" }, "phone": { "type": "string" }, "email": { "type": "string" }
+                }
+              },
+              "Order": {
+                "type": "object",
+                "required": ["id", "channel", "number", "status", "orderedAt", "amounts", "taxIncluded", "paymentMethod", "lines", "purchaseCount", "deliveryDate", "deliveryTime", "gift", "noshi", "remarks", "memo", "labels", "carrier", "service", "tracking", "holdReason", "missing", "next", "history"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" }, "channel": { "type": "string" }, "number": { "type": "string" },
+                  "status": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] }, "orderedAt": { "type": "string", "format": "date-time" },
+                  "amounts": {
+                    "type": "object", "required": ["items", "shippingFee", "codFee", "discount", "points", "total", "taxable10", "tax10", "taxable8", "tax8"],
+                    "description": "Yen. taxable10/taxable8: the amount subject to each rate, tax included; tax10/tax8: its tax, rounded down once per rate",
+                    "properties": {
+                      "items": { "type": "integer" }, "shippingFee": { "type": "integer" }, "codFee": { "type": "integer" },
+                      "discount": { "type": "integer" }, "points": { "type": "integer" }, "total": { "type": "integer" },
+                      "taxable10": { "type": "integer" }, "tax10": { "type": "integer" }, "taxable8": { "type": "integer" }, "tax8": { "type": "integer" }
+                    }
+                  },
+                  "taxIncluded": { "type": "boolean" }, "paymentMethod": { "type": "string" },
+                  "lines": { "type": "array", "items": { "type": "object", "required": ["sku", "name", "quantity", "unitPrice", "taxRate"],
+                    "properties": { "sku": { "type": "string" }, "name": { "type": "string" }, "quantity": { "type": "integer" }, "unitPrice": { "type": "integer" }, "taxRate": { "type": "integer" } } } },
+                  "buyer": { "$ref": "#/components/schemas/OrderPerson" }, "shipTo": { "$ref": "#/components/schemas/OrderPerson" },
+                  "purchaseCount": { "type": "integer" }, "deliveryDate": { "type": "string" }, "deliveryTime": { "type": "string" },
+                  "gift": { "type": "boolean" }, "noshi": { "type": "string" }, "remarks": { "type": "string" }, "memo": { "type": "string" },
+                  "labels": { "type": "array", "items": { "type": "string" } }, "carrier": { "type": "string" }, "service": { "type": "string" },
+                  "tracking": { "type": "array", "items": { "type": "string" } }, "holdReason": { "type": "string" },
+                  "missing": { "type": "array", "items": { "type": "object", "required": ["sku", "needed", "available"], "properties": { "sku": { "type": "string" }, "needed": { "type": "integer" }, "available": { "type": "integer" } } } },
+                  "next": { "type": "array", "items": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] } },
+                  "history": { "type": "array", "items": { "type": "object", "required": ["at", "actor", "to", "reason"],
+                    "properties": { "at": { "type": "string", "format": "date-time" }, "actor": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "reason": { "type": "string" } } } }
                 }
               },
               "Me": {

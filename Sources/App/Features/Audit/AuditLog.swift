@@ -47,45 +47,95 @@ enum AuditLog {
         details: [String: String] = [:],
         now: Date
     ) async throws -> AuditEntry {
-        let detailJSON: String = {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (try? encoder.encode(details)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-        }()
-        return try await tdb.transaction { tx in
-            try await tx.lockTenantRow()
-            // The chain continues from its signed head, not from whatever row is last in the table: events deleted
-            // from the end leave a gap that `verify` names, instead of being papered over by the next append.
-            guard let tenant = try await tx.tenantRecord() else { throw TenancyViolation() }
-            let seq: Int
-            let previous: String
-            if let head = tenant.auditHead {
-                seq = head.seq + 1
-                previous = head.hash
-            } else {
-                seq = tenant.auditAnchorSeq + 1
-                previous = tenant.auditAnchorHash
-            }
-            let entry = AuditEntry(
-                tenantID: tx.tenantID,
-                seq: seq,
-                occurredAtMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
-                actorUserID: actor.userID,
-                actorLabel: actor.label,
+        let detailJSON = encode(details)
+        return try await tdb.statements { sql in
+            try await append(
+                sql,
+                actor: actor,
                 action: action,
                 targetType: targetType,
                 targetID: targetID,
-                ip: actor.ip,
-                userAgent: actor.userAgent,
-                result: result.rawValue,
-                details: detailJSON,
-                prevHash: previous
+                result: result,
+                detailJSON: detailJSON,
+                now: now
             )
-            let hash = entry.hash(key: tx.auditKey)
-            try await tx.create(AuditEventRecord(entry, hash: hash))
-            try await tx.setAuditHead(.signed(tenantID: tx.tenantID, seq: seq, hash: hash, key: tx.auditKey))
-            return entry
         }
+    }
+
+    /// Appends one event inside a transaction of statements (three statements: the head under its lock, the
+    /// event, the new head).
+    @discardableResult
+    static func append(
+        _ sql: TenantSQL,
+        actor: AuditActor,
+        action: String,
+        targetType: String,
+        targetID: String,
+        result: AuditResult = .success,
+        details: [String: String],
+        now: Date
+    ) async throws -> AuditEntry {
+        try await append(
+            sql,
+            actor: actor,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            result: result,
+            detailJSON: encode(details),
+            now: now
+        )
+    }
+
+    private static func encode(_ details: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(details)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    private static func append(
+        _ sql: TenantSQL,
+        actor: AuditActor,
+        action: String,
+        targetType: String,
+        targetID: String,
+        result: AuditResult,
+        detailJSON: String,
+        now: Date
+    ) async throws -> AuditEntry {
+        // The chain continues from its signed head, not from whatever row is last in the table: events deleted
+        // from the end leave a gap that `verify` names, instead of being papered over by the next append.
+        let state = try await sql.lockedAuditHead()
+        let seq = (state.head?.seq ?? state.anchorSeq) + 1
+        let previous = state.head?.hash ?? state.anchorHash
+        let entry = AuditEntry(
+            tenantID: sql.tenantID,
+            seq: seq,
+            occurredAtMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+            actorUserID: actor.userID,
+            actorLabel: actor.label,
+            action: action,
+            targetType: targetType,
+            targetID: targetID,
+            ip: actor.ip,
+            userAgent: actor.userAgent,
+            result: result.rawValue,
+            details: detailJSON,
+            prevHash: previous
+        )
+        let hash = entry.hash(key: sql.auditKey)
+        try await sql.run(
+            """
+            INSERT INTO audit_events (id, tenant_id, seq, occurred_at_ms, actor_user_id, actor_label, action,
+                target_type, target_id, ip, user_agent, result, details, prev_hash, hash)
+            VALUES (\(bind: UUID()), \(bind: sql.tenantID), \(bind: seq), \(bind: entry.occurredAtMillis),
+                \(bind: actor.userID), \(bind: actor.label), \(bind: action), \(bind: targetType), \(bind: targetID),
+                \(bind: actor.ip), \(bind: actor.userAgent), \(bind: result.rawValue), \(bind: detailJSON),
+                \(bind: previous), \(bind: hash))
+            """
+        )
+        try await sql.setAuditHead(.signed(tenantID: sql.tenantID, seq: seq, hash: hash, key: sql.auditKey))
+        return entry
     }
 
     /// Verifies one tenant's chain from its anchor to the newest event.

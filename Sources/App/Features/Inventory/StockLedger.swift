@@ -192,7 +192,55 @@ struct StockLedger: Sendable {
         }
     }
 
-    private struct NoDefaultWarehouse: Error {}
+    /// The shop has no default warehouse yet (its first reservation): made outside the transaction, then retried.
+    struct NoDefaultWarehouse: Error {}
+
+    /// A plain SKU an order needs more of than the default warehouse has available.
+    struct Shortfall: Sendable, Codable, Equatable {
+        let sku: UUID
+        let code: String
+        let needed: Int
+        let available: Int
+    }
+
+    /// What `lines` lack in the default warehouse, sets as their components, read in the caller's transaction (after
+    /// a reservation of them failed, to say which SKUs are missing and by how much).
+    static func shortfalls(_ lines: [ReservationLine], on sql: TenantSQL) async throws -> [Shortfall] {
+        let warehouse = try await defaultWarehouseID(sql)
+        let needs = try SetProducts.expand(lines, components: try await components(of: lines.map(\.skuID), sql))
+        guard !needs.isEmpty else { return [] }
+        let rows = try await sql.all(
+            """
+            SELECT s.id, s.code, CAST(COALESCE(l.on_hand - l.reserved, 0) AS BIGINT) AS available
+            FROM skus s LEFT JOIN stock_levels l
+                ON l.tenant_id = s.tenant_id AND l.sku_id = s.id AND l.warehouse_id = \(bind: warehouse.uuid)
+            WHERE s.tenant_id = \(bind: sql.tenantID) AND s.id IN (\(binds: needs.map(\.sku)))
+            """
+        )
+        var figures: [UUID: (code: String, available: Int)] = [:]
+        for row in rows {
+            figures[try row.decode(column: "id", as: UUID.self)] = (
+                try row.decode(column: "code", as: String.self), try row.decode(column: "available", as: Int.self)
+            )
+        }
+        return needs.compactMap { need in
+            let figure = figures[need.sku] ?? ("", 0)
+            guard figure.available < need.quantity else { return nil }
+            return Shortfall(sku: need.sku, code: figure.code, needed: need.quantity, available: max(0, figure.available))
+        }.sorted { $0.code < $1.code }
+    }
+
+    /// The shop's default warehouse, read by hand-written SQL.
+    private static func defaultWarehouseID(_ sql: TenantSQL) async throws -> WarehouseID {
+        let rows = try await sql.all(
+            """
+            SELECT id FROM warehouses WHERE tenant_id = \(bind: sql.tenantID) AND is_default = \(bind: true)
+            ORDER BY created_at LIMIT 1
+            """
+        )
+        guard let row = rows.first else { throw NoDefaultWarehouse() }
+        return WarehouseID(try row.decode(column: "id", as: UUID.self))
+    }
 
     private func reserveOnce(
         reference: String,
@@ -203,18 +251,7 @@ struct StockLedger: Sendable {
         let label = actor.label
         return try await tdb.statements { sql in
             let warehouse: WarehouseID
-            if let warehouseID {
-                warehouse = warehouseID
-            } else {
-                let rows = try await sql.all(
-                    """
-                    SELECT id FROM warehouses WHERE tenant_id = \(bind: sql.tenantID) AND is_default = \(bind: true)
-                    ORDER BY created_at LIMIT 1
-                    """
-                )
-                guard let row = rows.first else { throw NoDefaultWarehouse() }
-                warehouse = WarehouseID(try row.decode(column: "id", as: UUID.self))
-            }
+            if let warehouseID { warehouse = warehouseID } else { warehouse = try await Self.defaultWarehouseID(sql) }
             let needs = try SetProducts.expand(
                 lines,
                 components: try await Self.components(of: lines.map(\.skuID), sql)
