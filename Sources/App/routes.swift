@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     CatalogController().register(tenant: web)
     BulkEditController().register(tenant: web)
     InventoryController().register(tenant: web)
+    OrdersController().register(tenant: web)
     UsersController().register(tenant: web)
     AuditController().register(tenant: web)
     APITokensController().register(tenant: web)

@@ -11,7 +11,7 @@ struct ModulesController {
 
     func register(tenant: TenantRoutes) {
         let modules: [(PathComponent, Module, String)] = [
-            ("orders", .orders, "nav.orders"), ("purchasing", .purchasing, "nav.purchasing"),
+            ("purchasing", .purchasing, "nav.purchasing"),
             ("analytics", .analytics, "nav.analytics"),
         ]
         for (path, module, title) in modules {
