@@ -62,8 +62,11 @@ struct DemoCommand: AsyncCommand {
         }
         if let tenant = try await app.tenantDirectory.activeTenant(code: Self.code) {
             // tenancy: operator CLI, the demo tenant
-            let created = try await DemoCatalog.seed(app.tenantDirectory.tenantDatabase(tenant.id!), services: services)
+            let tdb = app.tenantDirectory.tenantDatabase(tenant.id!)
+            let created = try await DemoCatalog.seed(tdb, services: services)
             if created > 0 { context.console.print("Created the demo catalog: \(created) SKUs in two warehouses.") }
+            let orders = try await DemoOrders.seed(tdb, services: services)
+            if orders > 0 { context.console.print("Created \(orders) demo orders in every state.") }
         }
         let config = services.config
         context.console.print(

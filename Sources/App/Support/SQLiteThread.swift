@@ -76,7 +76,13 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
         // Another connection may hold the write lock for a moment (a single statement outside a transaction).
         sqlite_nio_sqlite3_busy_timeout(db, 60_000)
         guard akinai_sqlite_enable_qpsg(db) == AKINAI_SQLITE_OK,
-            sqlite_nio_sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil) == AKINAI_SQLITE_OK
+            sqlite_nio_sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil) == AKINAI_SQLITE_OK,
+            // 64 MiB of page cache per connection instead of SQLite's 2 MiB: a shop's hot indexes stay in memory
+            // instead of being read again from the file by every statement.
+            sqlite_nio_sqlite3_exec(db, "PRAGMA cache_size = -65536", nil, nil, nil) == AKINAI_SQLITE_OK,
+            // Savepoints (one per transaction of a batch) keep their undo journal in memory, not in a temporary file
+            // opened and removed for each.
+            sqlite_nio_sqlite3_exec(db, "PRAGMA temp_store = MEMORY", nil, nil, nil) == AKINAI_SQLITE_OK
         else {
             let code = sqlite_nio_sqlite3_extended_errcode(db)
             sqlite_nio_sqlite3_close_v2(db)

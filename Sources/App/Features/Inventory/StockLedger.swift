@@ -580,9 +580,9 @@ struct StockLedger: Sendable {
     }
 
     /// After available stock of `skuIDs` changed: recompute the channel stock of them and of every set that
-    /// contains them, and send reorder alerts for points crossed. Four statements, whatever the number of SKUs,
-    /// sets and listings: the SKUs concerned, their listings, their available stock, and one update of the listings
-    /// whose 表示在庫 changed (reorder flags and alert mails only when a point is crossed).
+    /// contains them, and send reorder alerts for points crossed. Five statements, whatever the number of SKUs,
+    /// sets and listings: the sets that contain them, the SKUs concerned, their listings, their available stock, and
+    /// one update of the listings whose 表示在庫 changed (reorder flags and alert mails only when a point is crossed).
     ///
     /// On PostgreSQL the first statement locks the SKU rows concerned (changed SKUs and their sets) in id order, and
     /// the figures are read after that: two orders changing two components of one set at once then write the set's
@@ -593,12 +593,18 @@ struct StockLedger: Sendable {
         let changed = Array(Set(skuIDs))
         guard !changed.isEmpty else { return }
         let lock: SQLQueryString = sql.isSQLite ? "" : "FOR NO KEY UPDATE"
+        // The sets first, then every SKU concerned by its id: a list of ids is looked up by the primary key, where an
+        // `OR` with a subquery would walk every SKU of the shop.
+        let sets = try await sql.all(
+            """
+            SELECT DISTINCT set_sku_id FROM set_components
+            WHERE tenant_id = \(bind: sql.tenantID) AND component_sku_id IN (\(binds: changed))
+            """
+        ).map { try $0.decode(column: "set_sku_id", as: UUID.self) }
         let rows = try await sql.all(
             """
             SELECT id, code, is_set, reorder_point, reorder_alerted FROM skus
-            WHERE tenant_id = \(bind: sql.tenantID) AND (id IN (\(binds: changed)) OR id IN (
-                SELECT c.set_sku_id FROM set_components c
-                WHERE c.tenant_id = \(bind: sql.tenantID) AND c.component_sku_id IN (\(binds: changed))))
+            WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: Array(Set(changed + sets))))
             ORDER BY id
             \(lock)
             """

@@ -89,10 +89,9 @@ struct OrderIntake: Sendable {
                     \(bind: draft.labels.joined(separator: ",")), '', '', '', \(bind: sealed.buyer),
                     \(bind: sealed.shipTo), \(bind: draft.shipTo.prefecture), \(bind: sealed.phoneIndex),
                     \(bind: sealed.emailIndex ?? ""),
-                    (SELECT COUNT(*) + 1 FROM orders o WHERE o.tenant_id = \(bind: sql.tenantID)
-                        AND o.status <> \(bind: OrderStatus.cancelled.rawValue)
-                        AND (o.buyer_phone_index = \(bind: sealed.phoneIndex)
-                             OR o.buyer_email_index = \(bind: sealed.emailIndex ?? "-"))),
+                    (SELECT COUNT(*) + 1 FROM (\(OrderQueries.sameBuyer(
+                        sql.tenantID, phoneIndex: sealed.phoneIndex, emailIndex: sealed.emailIndex ?? "-",
+                        excludingCancelled: true))) AS earlier),
                     \(bind: true), '', '[]', \(bind: lines.count), \(bind: now), \(bind: now))
                 ON CONFLICT (tenant_id, channel, number) DO NOTHING
                 RETURNING id

@@ -72,6 +72,26 @@ struct OrderQueries: Sendable {
         }
     }
 
+    /// The ids of the orders whose buyer has this phone or e-mail index: a union of two index lookups (an `OR` of
+    /// the two, or an `IN` over them, lets SQLite's planner walk every order of the shop instead).
+    static func sameBuyer(
+        _ tenantID: UUID,
+        phoneIndex: String,
+        emailIndex: String,
+        excludingCancelled: Bool = false
+    ) -> SQLQueryString {
+        let cancelled = OrderStatus.cancelled.rawValue
+        let p: SQLQueryString = excludingCancelled ? "AND p.status <> \(bind: cancelled)" : ""
+        let e: SQLQueryString = excludingCancelled ? "AND e.status <> \(bind: cancelled)" : ""
+        return """
+            SELECT p.id FROM orders p WHERE p.tenant_id = \(bind: tenantID) AND p.buyer_phone_index = \(bind: phoneIndex) \(p)
+            UNION SELECT e.id FROM orders e WHERE e.tenant_id = \(bind: tenantID) AND e.buyer_email_index = \(bind: emailIndex) \(e)
+            """
+    }
+
+    /// The most orders a buyer filter reads (a buyer with more sees the newest of them first anyway, page by page).
+    static let maxBuyerOrders = 5000
+
     /// One page of the list (at most `limit` rows) and the cursor of the next, if there is one.
     func list(_ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (
         rows: [Summary], next: Cursor?
@@ -98,7 +118,15 @@ struct OrderQueries: Sendable {
             let email = try? EmailAddress(buyer).rawValue
             let phoneIndex = try phone.map { try SealedOrder.phoneIndex($0, cipher) } ?? "-"
             let emailIndex = try email.map { try SealedOrder.emailIndex($0, cipher) } ?? "-"
-            conditions.append("(buyer_phone_index = \(bind: phoneIndex) OR buyer_email_index = \(bind: emailIndex))")
+            // The buyer's orders first, by their indexes; then the page among them by id.
+            let same = Self.sameBuyer(tdb.tenantID, phoneIndex: phoneIndex, emailIndex: emailIndex)
+            let ids = try await tdb.read { sql in
+                try await sql.all("\(same) LIMIT \(bind: Self.maxBuyerOrders)").map {
+                    try $0.decode(column: "id", as: UUID.self)
+                }
+            }
+            guard !ids.isEmpty else { return ([], nil) }
+            conditions.append("id IN (\(binds: ids))")
         }
         let descending = !filter.oldestFirst
         if let cursor {

@@ -9,8 +9,9 @@ import VaporTesting
 /// per kind of row, never one per row (twenty SKUs cost what one does). The numbers are ceilings: a change that
 /// makes a route read more fails here; one that makes it read less lowers them. Statements inside transactions
 /// count too (a reservation: the token, the SKUs by code, then the default warehouse, set components, the claim
-/// of the reference, one update per SKU, the ledger, and four for channel stock and reorder state); the
-/// `BEGIN`, `SAVEPOINT` and `COMMIT` a batch of orders shares are not counted.
+/// of the reference, one update per SKU, the ledger, and five for channel stock and reorder state; an order's intake
+/// adds the order, its lines, the savepoint around its reservation, the counts, its history and three for the audit
+/// chain); the `BEGIN`, `SAVEPOINT` and `COMMIT` a batch of transactions shares are not counted.
 @Suite struct StatementBudgetTests {
     @Test(.enabled(if: !TestDatabase.isPostgres, "counted through the SQLite driver's log"))
     func theHotRoutesStayWithinTheirStatementBudget() async throws {
@@ -59,7 +60,18 @@ import VaporTesting
                         res in #expect(res.status == .ok)
                     }
                 }
-                writes = [("POST /api/v1/reservations", reserve, 11), ("POST …/commit", commit, 8)]
+                let order = try await StatementCount.count {
+                    try await app.testing().test(
+                        .POST,
+                        "/api/v1/orders",
+                        headers: headers,
+                        body: ByteBuffer(string: OrdersAPITests.order("BUDGET-\(index)", sku: "TS-001"))
+                    ) { res in #expect(res.status == .created) }
+                }
+                writes = [
+                    ("POST /api/v1/reservations", reserve, 12), ("POST …/commit", commit, 9),
+                    ("POST /api/v1/orders", order, 21),
+                ]
             }
             for (route, counted, budget) in budgets + writes {
                 #expect(counted.count > 0, "\(route): statements are counted at all")
