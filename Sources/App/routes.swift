@@ -45,7 +45,6 @@ func routes(_ app: Application) throws {
     CatalogController().register(tenant: web)
     BulkEditController().register(tenant: web)
     InventoryController().register(tenant: web)
-    OrdersController().register(tenant: web)
     UsersController().register(tenant: web)
     AuditController().register(tenant: web)
     APITokensController().register(tenant: web)
@@ -56,4 +55,5 @@ func routes(_ app: Application) throws {
     CatalogAPIController().register(api: api)
     InventoryAPIController().register(api: api)
     OrdersAPIController().register(api: api)
+    OrdersController().register(tenant: web, api: api)
 }

@@ -13,7 +13,8 @@ public enum CSV {
         public let line: Int
     }
 
-    public static func parse(_ text: String) throws(ParseError) -> [Record] {
+    /// The records of `text`; `separator` is `,` for CSV, a tab for the tab-separated reports malls write.
+    public static func parse(_ text: String, separator: Unicode.Scalar = ",") throws(ParseError) -> [Record] {
         var records: [Record] = []
         var field = ""
         var fields: [String] = []
@@ -40,8 +41,8 @@ public enum CSV {
                 }
             } else {
                 switch c {
-                case "\"": inQuotes = true
-                case ",":
+                case "\"" where separator == "," || field.isEmpty: inQuotes = true
+                case separator:
                     fields.append(field)
                     field = ""
                 case "\r": break

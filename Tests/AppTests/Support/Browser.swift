@@ -74,8 +74,10 @@ final class Browser: @unchecked Sendable {
         _ method: HTTPMethod,
         _ path: String,
         headers extra: HTTPHeaders = [:],
-        body: String? = nil
+        body: String? = nil,
+        bodyBuffer: ByteBuffer? = nil
     ) async throws -> Page {
+        let payload = bodyBuffer ?? body.map { ByteBuffer(string: $0) }
         var headers = self.headers
         for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         if !cookies.isEmpty {
@@ -89,7 +91,7 @@ final class Browser: @unchecked Sendable {
                 method: method,
                 url: URI(string: path),
                 headers: headers,
-                collectedBody: body.map { ByteBuffer(string: $0) },
+                collectedBody: payload,
                 remoteAddress: remoteAddress,
                 on: app.eventLoopGroup.next()
             )
@@ -102,7 +104,7 @@ final class Browser: @unchecked Sendable {
                 method,
                 path,
                 headers: headers,
-                body: body.map { ByteBuffer(string: $0) }
+                body: payload
             )
             response = (answer.status, answer.headers, answer.body)
         }

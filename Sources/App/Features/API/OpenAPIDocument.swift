@@ -171,6 +171,20 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/orders/import": {
+              "post": {
+                "operationId": "importOrders", "summary": "Take orders in from a file: 楽天 RMS order CSV, Amazon's order report (tab-separated) or Akinai's CSV, in CP932 or UTF-8, matched by header name; nothing is taken unless every row is valid, orders already there are counted, not taken twice",
+                "parameters": [
+                  { "name": "dryRun", "in": "query", "schema": { "type": "boolean" } },
+                  { "name": "format", "in": "query", "schema": { "type": "string", "enum": ["", "auto", "akinai", "rakuten", "amazon"] } }
+                ],
+                "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string", "minLength": 1 } } } },
+                "responses": {
+                  "200": { "description": "The report", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderImportReport" } } } },
+                  "422": { "description": "Every problem with line, column and reason; nothing taken", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/OrderImportReport" }, { "$ref": "#/components/schemas/Error" }] } } } }
+                }
+              }
+            },
             "/api/v1/orders/{orderID}": {
               "get": {
                 "operationId": "getOrder", "summary": "One order with its lines, amounts per tax rate, addresses, history and the states it may move to",
@@ -350,6 +364,16 @@ enum OpenAPIDocument {
                   "address1": { "type": "string" }, "address2": { "type": ["string", "null"], "description": "Building and room" },
                   "phone": { "type": "string", "description": "10 or 11 digits from 0 (hyphens allowed; +81 accepted)" },
                   "email": { "type": ["string", "null"] }
+                }
+              },
+              "OrderImportReport": {
+                "type": "object", "required": ["format", "encoding", "rows", "orders", "created", "existing", "onHold", "applied", "errors", "unknownColumns"],
+                "properties": {
+                  "format": { "type": "string" }, "encoding": { "type": "string" }, "rows": { "type": "integer" },
+                  "orders": { "type": "integer" }, "created": { "type": "integer" }, "existing": { "type": "integer" },
+                  "onHold": { "type": "integer" }, "applied": { "type": "boolean" },
+                  "errors": { "type": "array", "items": { "type": "object", "required": ["line", "column", "reason"], "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } },
+                  "unknownColumns": { "type": "array", "items": { "type": "string" } }
                 }
               },
               "OrderCreated": {

@@ -27,8 +27,9 @@ struct OrderIntake: Sendable {
 
     /// Stores `draft` unless its channel order is already stored; either way answers with the order's id.
     /// An unknown SKU or amounts that do not add up are `FieldErrors` naming the line and field; nothing is stored.
-    func take(_ draft: OrderDraft, source: String) async throws -> Outcome {
-        let cipher = try await services.keyStore.cipher(tdb)
+    func take(_ draft: OrderDraft, source: String, cipher known: FieldCipher? = nil) async throws -> Outcome {
+        let cipher: FieldCipher
+        if let known { cipher = known } else { cipher = try await services.keyStore.cipher(tdb) }
         let sealed = try SealedOrder(draft, id: UUID(), cipher: cipher)
         do {
             return try await takeOnce(draft, sealed, source: source)
@@ -168,6 +169,16 @@ struct OrderIntake: Sendable {
         let taxClass: TaxClass
         /// The product's name with the variant, as the line shows it when the source gave no name.
         let displayName: String
+
+        /// From a row with the SKU's `id`, `code`, `tax_class`, `variant` and its product's `name`.
+        init(row: any SQLRow) throws {
+            let variant = try row.decode(column: "variant", as: String.self)
+            let name = try row.decode(column: "name", as: String.self)
+            id = try row.decode(column: "id", as: UUID.self)
+            code = try row.decode(column: "code", as: String.self)
+            taxClass = try row.stored("tax_class", table: "skus")
+            displayName = variant.isEmpty ? name : "\(name) \(variant)"
+        }
     }
 
     /// The SKUs of `codes`, by code, in one statement.
@@ -181,15 +192,8 @@ struct OrderIntake: Sendable {
         )
         var result: [String: OrderSKU] = [:]
         for row in rows {
-            let code = try row.decode(column: "code", as: String.self)
-            let variant = try row.decode(column: "variant", as: String.self)
-            let name = try row.decode(column: "name", as: String.self)
-            result[code] = OrderSKU(
-                id: try row.decode(column: "id", as: UUID.self),
-                code: code,
-                taxClass: try row.stored("tax_class", table: "skus"),
-                displayName: variant.isEmpty ? name : "\(name) \(variant)"
-            )
+            let sku = try OrderSKU(row: row)
+            result[sku.code] = sku
         }
         return result
     }

@@ -148,7 +148,8 @@ struct OrdersController {
 
     static let bulkLimit = 200
 
-    func register(tenant: TenantRoutes) {
+    func register(tenant: TenantRoutes, api: TenantRoutes) {
+        registerImport(tenant: tenant, api: api)
         tenant.get("orders", requires: .orders, .read, use: list)
         tenant.get("orders", "new", requires: .orders, .write, use: showNew)
         tenant.post("orders", "new", requires: .orders, .write, use: create)
