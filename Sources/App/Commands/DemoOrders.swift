@@ -18,10 +18,14 @@ enum DemoOrders {
         ("6008216", "京都府", "京都市下京区", "東塩小路町"), ("7300011", "広島県", "広島市中区", "基町"),
         ("9000006", "沖縄県", "那覇市", "おもろまち"), ("3300854", "埼玉県", "さいたま市大宮区", "桜木町"),
     ]
-    private static let channels = ["rakuten", "rakuten", "rakuten", "rakuten", "yahoo", "yahoo", "amazon", "amazon",
-        "shopify", "own"]
-    private static let payments: [PaymentMethod] = [.card, .card, .card, .mall, .mall, .cod, .bankTransfer,
-        .convenienceStore, .postpay]
+    private static let channels = [
+        "rakuten", "rakuten", "rakuten", "rakuten", "yahoo", "yahoo", "amazon", "amazon",
+        "shopify", "own",
+    ]
+    private static let payments: [PaymentMethod] = [
+        .card, .card, .card, .mall, .mall, .cod, .bankTransfer,
+        .convenienceStore, .postpay,
+    ]
 
     /// Takes the demo orders in unless the shop has orders already. Returns how many were taken.
     static func seed(_ tdb: TenantDatabase, services: AppServices) async throws -> Int {
@@ -44,7 +48,11 @@ enum DemoOrders {
             let lineCount = 1 + Int(rng.next() % 3 == 0 ? 1 : 0)
             let lines = (0..<lineCount).map { _ -> OrderInput.Line in
                 let sku = pick(skus)
-                return OrderInput.Line(sku: sku.code, quantity: 1 + Int(rng.next() % 4 == 0 ? 1 : 0), unitPrice: sku.price)
+                return OrderInput.Line(
+                    sku: sku.code,
+                    quantity: 1 + Int(rng.next() % 4 == 0 ? 1 : 0),
+                    unitPrice: sku.price
+                )
             }
             let place = pick(places)
             let buyer = index % 7 == 0 ? 0 : Int(rng.next() % 600)
@@ -84,8 +92,13 @@ enum DemoOrders {
                 path = roll < 60 ? [.readyToShip, .shipped] : [.readyToShip]
             } else {
                 path =
-                    roll < 40 ? [] : roll < 55 ? [.awaitingReview] : roll < 70 ? [.awaitingPayment]
-                    : roll < 80 ? [.onHold] : [.readyToShip]
+                    roll < 40
+                    ? []
+                    : roll < 55
+                        ? [.awaitingReview]
+                        : roll < 70
+                            ? [.awaitingPayment]
+                            : roll < 80 ? [.onHold] : [.readyToShip]
             }
             guard outcome.status == .received else { continue }
             for target in path {

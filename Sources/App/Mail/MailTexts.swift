@@ -118,4 +118,31 @@ enum MailTexts {
                 """
         )
     }
+
+    static func orderShipped(
+        shop: String,
+        number: String,
+        buyer: String,
+        carrier: Carrier,
+        tracking: String
+    )
+        -> MailText
+    {
+        MailText(
+            subject: "【\(shop)】ご注文の商品を発送しました（注文番号 \(number)）",
+            body: """
+                \(buyer) 様
+
+                \(shop) をご利用いただきありがとうございます。
+                ご注文（注文番号 \(number)）の商品を本日発送いたしました。
+
+                配送業者: \(carrier.japaneseName)
+                お問い合わせ番号: \(tracking)
+                配送状況: \(carrier.trackingURL(tracking))
+
+                ---
+                Your order \(number) from \(shop) has shipped with \(carrier.japaneseName), tracking number \(tracking).
+                """
+        )
+    }
 }

@@ -191,6 +191,7 @@ struct TenantSQL: Sendable {
 
     /// Runs `body` so that, if it throws, what it wrote is undone while the rest of the transaction stands (a
     /// savepoint). Only inside a transaction of statements.
+    @discardableResult
     func undoable<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await db.raw("SAVEPOINT akinai_undoable").run()
         do {

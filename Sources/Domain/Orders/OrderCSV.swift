@@ -322,7 +322,9 @@ public enum OrderCSV {
 
     static let amazon = Layout(
         number: ["order-id", "amazon-order-id"],
-        required: [["order-id", "amazon-order-id"], ["sku"], ["quantity-purchased", "quantity"], ["ship-postal-code"]],
+        required: [
+            ["order-id", "amazon-order-id"], ["sku"], ["quantity-purchased", "quantity"], ["ship-postal-code"],
+        ],
         columns: amazonColumns,
         known: Set(amazonColumns.values).union([
             "amazon-order-id", "order-item-id", "payments-date", "buyer-name", "buyer-phone-number", "quantity",

@@ -257,7 +257,8 @@ public enum OrderRules {
             }
             return raw
         }
-        let noshi = errors.take { () throws(FieldError) in try CatalogRules.text(input.noshi, field: "noshi", limit: 50) }
+        let noshi = errors.take { () throws(FieldError) in try CatalogRules.text(input.noshi, field: "noshi", limit: 50)
+        }
         let remarks = errors.take { () throws(FieldError) in try longText(input.remarks, field: "remarks") }
         let memo = errors.take { () throws(FieldError) in try longText(input.memo, field: "memo") }
         let labels = errors.take { () throws(FieldError) in try CatalogRules.labels(input.labels) }
@@ -327,13 +328,17 @@ public enum OrderRules {
         func text(_ raw: String?, _ name: String, _ limit: Int, required: Bool) -> String? {
             errors.take { () throws(FieldError) in
                 let value = try CatalogRules.text(raw, field: "\(field).\(name)", limit: limit)
-                guard !required || !value.isEmpty else { throw FieldError(field: "\(field).\(name)", reason: "required") }
+                guard !required || !value.isEmpty else {
+                    throw FieldError(field: "\(field).\(name)", reason: "required")
+                }
                 return value
             }
         }
         let name = text(input.name, "name", 50, required: true)
         let kana = text(input.kana, "kana", 50, required: false)
-        let postal = errors.take { () throws(FieldError) in try postalCode(input.postalCode, field: "\(field).postalCode") }
+        let postal = errors.take { () throws(FieldError) in
+            try postalCode(input.postalCode, field: "\(field).postalCode")
+        }
         let prefecture = errors.take { () throws(FieldError) in
             guard let name = Prefecture.canonical(input.prefecture) else {
                 throw FieldError(field: "\(field).prefecture", reason: "prefecture_invalid")

@@ -78,7 +78,10 @@ import Vapor
                 "reference": "A-ORDER-1",
                 "orderID": aOrder.id.uuidString,
             ]
-            let markers = [a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品", "甲の購入者", "A-ORDER-NO"]
+            let markers = [
+                a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品", "甲の購入者",
+                "A-ORDER-NO",
+            ]
 
             let bAdmin = try #require(try await app.user(b, email: b.adminEmail))
             let bToken = try await app.makeToken(tenant: b, userID: bAdmin.id!, scopes: APITokenIssuer.allScopes)

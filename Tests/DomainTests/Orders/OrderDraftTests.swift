@@ -9,7 +9,10 @@ import Testing
         OrderInput(
             channel: "rakuten",
             number: "123-20261101-0001",
-            lines: [.init(sku: "A", quantity: 2, unitPrice: 1100), .init(sku: "T", quantity: 1, unitPrice: 1080, taxRate: 8)],
+            lines: [
+                .init(sku: "A", quantity: 2, unitPrice: 1100),
+                .init(sku: "T", quantity: 1, unitPrice: 1080, taxRate: 8),
+            ],
             shipTo: .init(
                 name: " 山田 花子 ",
                 postalCode: "１５０－０００１",

@@ -49,7 +49,7 @@ enum OpenAPIDocument {
             "/api/v1/products/export": {
               "get": {
                 "operationId": "exportProducts", "summary": "The master as CSV in the columns the import reads (CP932; encoding=utf8 for UTF-8)",
-                "parameters": [{ "name": "encoding", "in": "query", "schema": { "type": "string", "enum": ["cp932", "utf8"] } }],
+                "parameters": [{ "name": "encoding", "in": "query", "schema": { "type": "string", "enum": ["cp932", "utf8"] } }, { "name": "replace", "in": "query", "description": "1: write 〓 for characters CP932 cannot hold instead of refusing (422 names each record, column and character)", "schema": { "type": "string", "enum": ["0", "1"] } }],
                 "responses": { "200": { "description": "CSV", "content": { "text/csv": { "schema": { "type": "string" } } } } }
               }
             },
@@ -183,6 +183,41 @@ enum OpenAPIDocument {
                   "200": { "description": "The report", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderImportReport" } } } },
                   "422": { "description": "Every problem with line, column and reason; nothing taken", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/OrderImportReport" }, { "$ref": "#/components/schemas/Error" }] } } } }
                 }
+              }
+            },
+            "/api/v1/orders/shipping/labels": {
+              "post": {
+                "operationId": "shippingLabels", "summary": "The carrier's label file (B2クラウド, e飛伝, ゆうパックプリントR) of every order ready to ship, in CP932; the orders are marked with the carrier",
+                "parameters": [
+                  { "name": "carrier", "in": "query", "required": true, "schema": { "type": "string", "enum": ["yamato", "sagawa", "japanpost"] } },
+                  { "name": "replace", "in": "query", "description": "1: write 〓 for characters CP932 cannot hold instead of refusing", "schema": { "type": "string", "enum": ["0", "1"] } }
+                ],
+                "responses": { "200": { "description": "CSV (CP932)", "content": { "text/csv": { "schema": { "type": "string" } } } }, "409": { "description": "Nothing ready to ship, or the shop's sender is not set (code sender_incomplete)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }
+              }
+            },
+            "/api/v1/orders/shipping/tracking": {
+              "post": {
+                "operationId": "importTracking", "summary": "Ship orders from a file of order numbers and tracking numbers (CP932 or UTF-8): each is committed, recorded and mailed to its buyer; nothing applies unless every row is valid",
+                "parameters": [
+                  { "name": "carrier", "in": "query", "description": "For rows without a carrier column", "schema": { "type": "string", "enum": ["", "yamato", "sagawa", "japanpost"] } },
+                  { "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }
+                ],
+                "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string", "minLength": 1 } } } },
+                "responses": {
+                  "200": { "description": "The report", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TrackingReport" } } } },
+                  "422": { "description": "Every problem with line, column and reason; nothing applied", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/TrackingReport" }, { "$ref": "#/components/schemas/Error" }] } } } },
+                  "409": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/api/v1/orders/{orderID}/shipments": {
+              "post": {
+                "operationId": "shipOrder", "summary": "Ship an order that is ready to ship with its carrier and tracking number: its stock is committed and its buyer mailed",
+                "parameters": [{ "$ref": "#/components/parameters/orderID" }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["carrier", "tracking"],
+                  "properties": { "carrier": { "type": "string", "enum": ["yamato", "sagawa", "japanpost"] }, "tracking": { "type": "string", "description": "1–30 letters, digits and hyphens" } } } } } },
+                "responses": { "200": { "description": "The order, shipped", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
             "/api/v1/orders/{orderID}": {
@@ -374,6 +409,13 @@ enum OpenAPIDocument {
                   "onHold": { "type": "integer" }, "applied": { "type": "boolean" },
                   "errors": { "type": "array", "items": { "type": "object", "required": ["line", "column", "reason"], "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } },
                   "unknownColumns": { "type": "array", "items": { "type": "string" } }
+                }
+              },
+              "TrackingReport": {
+                "type": "object", "required": ["rows", "shipped", "unchanged", "applied", "errors"],
+                "properties": {
+                  "rows": { "type": "integer" }, "shipped": { "type": "integer" }, "unchanged": { "type": "integer" }, "applied": { "type": "boolean" },
+                  "errors": { "type": "array", "items": { "type": "object", "required": ["line", "column", "reason"], "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } }
                 }
               },
               "OrderCreated": {

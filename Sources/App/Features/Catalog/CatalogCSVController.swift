@@ -140,22 +140,46 @@ struct CatalogCSVController {
         }
     }
 
+    /// `rows` (the header first) as CSV in CP932, or a 422 naming every record, column and character CP932 cannot
+    /// hold; `replacing` writes 〓 for them instead (after the user agreed).
+    static func cp932(_ rows: [[String]], replacing: Bool) throws -> Data {
+        switch CP932.csv(header: rows.first ?? [], rows: Array(rows.dropFirst()), replacing: replacing) {
+        case .success(let data):
+            return data
+        case .failure(let list):
+            let places = list.all.prefix(20).map { "\($0.record): \($0.column) 「\($0.character)」" }
+            throw AppError(
+                .unprocessableEntity,
+                code: "not_encodable",
+                messageKey: "CP932 にない文字があります（replace=1 で 〓 に置き換えて出力します）: "
+                    + places.joined(separator: ", ")
+            )
+        }
+    }
+
+    /// The `replace` parameter of a CP932 download: absent or `0` reports characters CP932 cannot hold, `1` replaces
+    /// them.
+    static func replacing(_ request: Request) throws -> Bool {
+        switch request.query[String.self, at: "replace"] {
+        case nil, "0": return false
+        case "1": return true
+        default: throw AppError.invalid(FieldError(field: "replace", reason: "boolean_invalid"))
+        }
+    }
+
     /// The master as CSV: CP932 by default, as mall tools expect; `?encoding=utf8` for UTF-8 with BOM.
     @Sendable func export(_ request: Request, _ context: TenantContext) async throws -> Response {
         let encoding = request.query[String.self, at: "encoding"] ?? "cp932"
         guard encoding == "cp932" || encoding == "utf8" else {
             throw AppError.invalid(FieldError(field: "encoding", reason: "encoding_invalid"))
         }
-        let text = try await MasterImport.export(context.db)
+        let rows = try await MasterImport.exportRows(context.db)
         let utf8 = encoding == "utf8"
         let data: Data
         if utf8 {
-            data = Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+            data = Data([0xEF, 0xBB, 0xBF]) + Data(rows.map(CSV.line).joined().utf8)
         } else {
-            guard let encoded = text.data(using: .shiftJIS) else {
-                throw AppError(.unprocessableEntity, code: "not_encodable", messageKey: "error.not_cp932")
-            }
-            data = encoded
+            data = try Self.cp932(rows, replacing: try Self.replacing(request))
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(

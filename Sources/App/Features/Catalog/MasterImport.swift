@@ -551,20 +551,25 @@ struct MasterImport: Sendable {
 
     /// The whole master as CSV text, in the columns `run` reads, so an export imports back unchanged.
     static func export(_ tdb: TenantDatabase) async throws -> String {
+        try await exportRows(tdb).map(CSV.line).joined()
+    }
+
+    /// The master as rows, the header first.
+    static func exportRows(_ tdb: TenantDatabase) async throws -> [[String]] {
         let products = Dictionary(
             uniqueKeysWithValues: try await tdb.query(ProductRecord.self).all().map { ($0.id!, $0) }
         )
         let skus = try await tdb.query(SKURecord.self).sort(\.$code).all()
         let codes = Dictionary(uniqueKeysWithValues: skus.map { ($0.id!, $0.code) })
         let components = Dictionary(grouping: try await tdb.query(SetComponentRecord.self).all(), by: \.setSKUID)
-        var out = CSV.line(MasterCSV.columns)
+        var out = [MasterCSV.columns]
         for sku in skus {
             let product = products[sku.productID]
             let parts = (components[sku.id!] ?? []).compactMap { part in
                 codes[part.componentSKUID].map { "\($0):\(part.quantity)" }
             }
             .sorted().joined(separator: "|")
-            out += CSV.line([
+            out.append([
                 product?.code ?? "", product?.name ?? "", product?.supplier ?? "", sku.code, sku.variant, sku.jan ?? "",
                 String(sku.price), sku.taxClass.rawValue, sku.sizeClass, sku.coolType.rawValue,
                 sku.reorderPoint.map(String.init) ?? "",

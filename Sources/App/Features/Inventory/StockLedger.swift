@@ -226,7 +226,12 @@ struct StockLedger: Sendable {
         return needs.compactMap { need in
             let figure = figures[need.sku] ?? ("", 0)
             guard figure.available < need.quantity else { return nil }
-            return Shortfall(sku: need.sku, code: figure.code, needed: need.quantity, available: max(0, figure.available))
+            return Shortfall(
+                sku: need.sku,
+                code: figure.code,
+                needed: need.quantity,
+                available: max(0, figure.available)
+            )
         }.sorted { $0.code < $1.code }
     }
 

@@ -93,7 +93,11 @@ struct OrderImport: Sendable {
                 unknown += errors.all.map { OrderCSV.locate($0, in: entry, format: parsed.format) }
             } catch {
                 unknown.append(
-                    OrderCSV.locate(FieldError(field: "discount", reason: "amount_negative_total"), in: entry, format: parsed.format)
+                    OrderCSV.locate(
+                        FieldError(field: "discount", reason: "amount_negative_total"),
+                        in: entry,
+                        format: parsed.format
+                    )
                 )
             }
             report.errors += unknown
@@ -177,7 +181,8 @@ struct OrderImport: Sendable {
                 )
                 for row in rows {
                     let sku = try OrderIntake.OrderSKU(row: row)
-                    let key = "\(try row.decode(column: "channel", as: String.self))|\(try row.decode(column: "item_code", as: String.self))"
+                    let key =
+                        "\(try row.decode(column: "channel", as: String.self))|\(try row.decode(column: "item_code", as: String.self))"
                     resolved.byListing[key] = sku
                 }
             }

@@ -137,7 +137,9 @@ struct OrderIntake: Sendable {
             } catch StockError.insufficient {
                 let missing = try await StockLedger.shortfalls(reservation, on: sql)
                 status = .onHold
-                reason = "\(Self.shortReason): " + missing.map { "\($0.code) \($0.needed - $0.available)" }
+                reason =
+                    "\(Self.shortReason): "
+                    + missing.map { "\($0.code) \($0.needed - $0.available)" }
                     .joined(separator: ", ")
                 try await sql.run(
                     """
@@ -148,7 +150,15 @@ struct OrderIntake: Sendable {
                 )
             }
             try await OrderWorkflow.count(sql, from: nil, to: status)
-            try await OrderWorkflow.recordEvent(sql, order: id, from: nil, to: status, reason: reason, actor: actor, now: now)
+            try await OrderWorkflow.recordEvent(
+                sql,
+                order: id,
+                from: nil,
+                to: status,
+                reason: reason,
+                actor: actor,
+                now: now
+            )
             try await AuditLog.append(
                 sql,
                 actor: actor,

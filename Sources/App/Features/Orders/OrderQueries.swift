@@ -93,7 +93,11 @@ struct OrderQueries: Sendable {
     static let maxBuyerOrders = 5000
 
     /// One page of the list (at most `limit` rows) and the cursor of the next, if there is one.
-    func list(_ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (
+    func list(
+        _ filter: Filter,
+        after cursor: Cursor?,
+        limit: Int
+    ) async throws -> (
         rows: [Summary], next: Cursor?
     ) {
         var conditions: [SQLQueryString] = ["tenant_id = \(bind: tdb.tenantID)"]
@@ -239,7 +243,9 @@ struct OrderQueries: Sendable {
     /// The order with `id` if it is this tenant's; nil otherwise (a foreign id finds nothing).
     func detail(_ id: UUID) async throws -> Detail? {
         let (orderRows, lineRows, eventRows) = try await tdb.read { sql in
-            let order = try await sql.all("SELECT * FROM orders WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id)")
+            let order = try await sql.all(
+                "SELECT * FROM orders WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id)"
+            )
             guard !order.isEmpty else { return ([any SQLRow](), [any SQLRow](), [any SQLRow]()) }
             let lines = try await sql.all(
                 """

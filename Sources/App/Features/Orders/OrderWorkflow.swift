@@ -24,6 +24,8 @@ struct OrderWorkflow: Sendable {
         case stillShort([StockLedger.Shortfall])
         /// A reason longer than 200 characters or with control characters.
         case reasonInvalid
+        /// A tracking number that is not 1–30 letters, digits and hyphens.
+        case trackingInvalid
 
         var appError: AppError {
             switch self {
@@ -33,8 +35,36 @@ struct OrderWorkflow: Sendable {
             case .changed: AppError.conflict("order_changed")
             case .stillShort: AppError(.conflict, code: "insufficient_stock", messageKey: "error.order_still_short")
             case .reasonInvalid:
-                AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.reason_invalid", field: "reason")
+                AppError(
+                    .unprocessableEntity,
+                    code: "validation_failed",
+                    messageKey: "error.reason_invalid",
+                    field: "reason"
+                )
+            case .trackingInvalid:
+                AppError(
+                    .unprocessableEntity,
+                    code: "validation_failed",
+                    messageKey: "error.tracking_invalid",
+                    field: "tracking"
+                )
             }
+        }
+    }
+
+    /// A parcel handed to a carrier: who carries it and its slip number.
+    struct Shipment: Sendable, Equatable {
+        let carrier: Carrier
+        let tracking: String
+
+        /// 1–30 letters, digits and hyphens (slip numbers as carriers print them).
+        init(carrier: Carrier, tracking raw: String) throws {
+            let tracking = raw.trimmingCharacters(in: .whitespaces)
+            guard (1...30).contains(tracking.count),
+                tracking.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else { throw Refusal.trackingInvalid }
+            self.carrier = carrier
+            self.tracking = tracking
         }
     }
 
@@ -44,19 +74,28 @@ struct OrderWorkflow: Sendable {
     /// Moves order `id` to `target`. With `from`, only if the order is still in that state (a page's or a bulk
     /// selection's view of it). Returns the state it left.
     @discardableResult
-    func move(_ id: UUID, to target: OrderStatus, reason rawReason: String = "", from: OrderStatus? = nil)
-        async throws -> OrderStatus
-    {
+    func move(
+        _ id: UUID,
+        to target: OrderStatus,
+        reason rawReason: String = "",
+        from: OrderStatus? = nil,
+        shipment: Shipment? = nil
+    ) async throws -> OrderStatus {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw Refusal.reasonInvalid }
         let now = services.clock()
         let actor = actor
+        let services = services
         let ledger = StockLedger(tdb: tdb, services: services, actor: actor)
+        // Shipping mails the buyer, whose address is sealed.
+        let cipher = target == .shipped ? try await services.keyStore.cipher(tdb) : nil
         return try await tdb.statements { sql in
             let rows = try await sql.all(
                 """
-                SELECT status, reserved FROM orders WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id)
+                SELECT o.status, o.reserved, o.number, o.buyer, t.name AS shop FROM orders o
+                JOIN tenants t ON t.id = o.tenant_id
+                WHERE o.tenant_id = \(bind: sql.tenantID) AND o.id = \(bind: id)
                 """
             )
             guard let row = rows.first else { throw Refusal.notFound }
@@ -79,6 +118,8 @@ struct OrderWorkflow: Sendable {
                 """
                 UPDATE orders SET status = \(bind: target.rawValue), reserved = \(bind: holdsAfter),
                     hold_reason = \(bind: target == .onHold ? String(reason.prefix(100)) : ""),
+                    carrier = \(shipment.map { "\(bind: $0.carrier.rawValue)" as SQLQueryString } ?? "carrier"),
+                    tracking = \(shipment.map { "\(bind: $0.tracking)" as SQLQueryString } ?? "tracking"),
                     missing = CASE WHEN \(bind: leavesHold) THEN '[]' ELSE missing END, updated_at = \(bind: now)
                 WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id) AND status = \(bind: current.rawValue)
                 RETURNING id
@@ -103,8 +144,26 @@ struct OrderWorkflow: Sendable {
             default:
                 break
             }
+            if target == .shipped, let cipher {
+                try await Self.mailShipped(
+                    sql,
+                    row: row,
+                    id: id,
+                    shipment: shipment,
+                    cipher: cipher,
+                    services: services
+                )
+            }
             try await Self.count(sql, from: current, to: target)
-            try await Self.recordEvent(sql, order: id, from: current, to: target, reason: reason, actor: actor, now: now)
+            try await Self.recordEvent(
+                sql,
+                order: id,
+                from: current,
+                to: target,
+                reason: reason,
+                actor: actor,
+                now: now
+            )
             try await AuditLog.append(
                 sql,
                 actor: actor,
@@ -139,6 +198,36 @@ struct OrderWorkflow: Sendable {
         } catch StockError.insufficient {
             throw Refusal.stillShort(try await StockLedger.shortfalls(lines, on: sql))
         }
+    }
+
+    /// Queues the shipped mail to the buyer, when the order has an e-mail address and a tracking number.
+    private static func mailShipped(
+        _ sql: TenantSQL,
+        row: any SQLRow,
+        id: UUID,
+        shipment: Shipment?,
+        cipher: FieldCipher,
+        services: AppServices
+    ) async throws {
+        guard let shipment,
+            let text = try? cipher.open(
+                try row.decode(column: "buyer", as: String.self),
+                SealedOrder.context("buyer", id)
+            ),
+            let buyer = try? JSONDecoder().decode(Addressee.self, from: Data(text.utf8)), !buyer.email.isEmpty
+        else { return }
+        try await MailOutbox.enqueue(
+            sql,
+            services: services,
+            to: buyer.email,
+            mail: MailTexts.orderShipped(
+                shop: try row.decode(column: "shop", as: String.self),
+                number: try row.decode(column: "number", as: String.self),
+                buyer: buyer.name,
+                carrier: shipment.carrier,
+                tracking: shipment.tracking
+            )
+        )
     }
 
     /// Keeps the counts per status: one order fewer in `from` (none for a new order), one more in `to`.

@@ -148,7 +148,13 @@ struct OrdersAPIController {
             missing = d.missing.map { Missing(sku: $0.code, needed: $0.needed, available: $0.available) }
             next = d.summary.status.next.map(\.rawValue)
             history = d.history.map {
-                Event(at: JST.iso8601($0.at), actor: $0.actor, from: $0.from?.rawValue, to: $0.to.rawValue, reason: $0.reason)
+                Event(
+                    at: JST.iso8601($0.at),
+                    actor: $0.actor,
+                    from: $0.from?.rawValue,
+                    to: $0.to.rawValue,
+                    reason: $0.reason
+                )
             }
         }
     }

@@ -144,7 +144,10 @@ extension OrdersController {
             lines: rows,
             problems: problems.map {
                 // The form has the recipient's fields only; the API's names are kept, so a message says which field.
-                EntryPage.Problem(field: $0.field.replacingOccurrences(of: "shipTo.", with: ""), key: "error.\($0.reason)")
+                EntryPage.Problem(
+                    field: $0.field.replacingOccurrences(of: "shipTo.", with: ""),
+                    key: "error.\($0.reason)"
+                )
             },
             channels: Self.channelOptions,
             payments: PaymentMethod.allCases.map { Option(value: $0.rawValue, key: "order.payment.\($0.rawValue)") },

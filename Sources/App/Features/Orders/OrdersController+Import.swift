@@ -30,7 +30,15 @@ extension OrdersController {
     func registerImport(tenant: TenantRoutes, api: TenantRoutes) {
         tenant.get("orders", "import", requires: .orders, .write, use: showImport)
         // Streamed to a file (up to 64 MB), never collected in memory; the form's CSRF field is checked before the file.
-        tenant.on(.POST, ["orders", "import"], requires: .orders, .write, body: .stream, checksFormCSRF: true, use: upload)
+        tenant.on(
+            .POST,
+            ["orders", "import"],
+            requires: .orders,
+            .write,
+            body: .stream,
+            checksFormCSRF: true,
+            use: upload
+        )
         api.on(.POST, ["orders", "import"], requires: .orders, .write, body: .stream, use: apiImport)
     }
 
@@ -71,7 +79,12 @@ extension OrdersController {
             if !checkedByHeader { try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected) }
         }
         guard size > 0 else {
-            throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.file_required", field: "file")
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.file_required",
+                field: "file"
+            )
         }
         let dryRun = fields["dryRun"] != nil
         let report = try await OrderImport(tdb: context.db, services: context.services, actor: context.actor).run(

@@ -150,6 +150,7 @@ struct OrdersController {
 
     func register(tenant: TenantRoutes, api: TenantRoutes) {
         registerImport(tenant: tenant, api: api)
+        registerShipping(tenant: tenant, api: api)
         tenant.get("orders", requires: .orders, .read, use: list)
         tenant.get("orders", "new", requires: .orders, .write, use: showNew)
         tenant.post("orders", "new", requires: .orders, .write, use: create)
@@ -208,7 +209,9 @@ struct OrdersController {
                 ("to", query.to), ("payment", query.payment), ("carrier", query.carrier), ("number", query.number),
                 ("buyer", query.buyer), ("sort", query.sort), ("cursor", cursor),
             ]
-            for (name, value) in pairs { if let value, !value.isEmpty { items.append(URLQueryItem(name: name, value: value)) } }
+            for (name, value) in pairs {
+                if let value, !value.isEmpty { items.append(URLQueryItem(name: name, value: value)) }
+            }
             var components = URLComponents()
             components.queryItems = items
             return components.percentEncodedQuery ?? ""
@@ -243,7 +246,13 @@ struct OrdersController {
             channels: Self.channelOptions,
             canWrite: context.allows(.orders, .write)
         )
-        return try await Pages.render("orders/index", titleKey: "nav.orders", page: body, request: request, context: context)
+        return try await Pages.render(
+            "orders/index",
+            titleKey: "nav.orders",
+            page: body,
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func show(_ request: Request, _ context: TenantContext) async throws -> Response {
@@ -388,7 +397,12 @@ struct OrdersController {
                 results.append(.init(id: id, number: detail.summary.number, ok: true, reason: ""))
             } catch let refusal as OrderWorkflow.Refusal {
                 results.append(
-                    .init(id: id, number: detail.summary.number, ok: false, reason: request.text(refusal.appError.messageKey))
+                    .init(
+                        id: id,
+                        number: detail.summary.number,
+                        ok: false,
+                        reason: request.text(refusal.appError.messageKey)
+                    )
                 )
             }
         }
@@ -396,7 +410,12 @@ struct OrdersController {
         return try await Pages.render(
             "orders/bulk",
             titleKey: "order.bulk.title",
-            page: BulkPage(toKey: Self.statusKey(target), moved: moved, failed: results.count - moved, results: results),
+            page: BulkPage(
+                toKey: Self.statusKey(target),
+                moved: moved,
+                failed: results.count - moved,
+                results: results
+            ),
             request: request,
             context: context
         )

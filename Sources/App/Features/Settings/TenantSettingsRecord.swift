@@ -32,9 +32,12 @@ final class TenantSettingsRecord: Model, TenantOwned, @unchecked Sendable {
 struct ShopSettings: Codable, Sendable, Equatable {
     /// Where reorder-point alerts go.
     var reorderAlertEmail: String?
+    /// The shop as the sender on carrier labels, with its contract numbers (absent until set).
+    var sender: Sender?
 
-    init(reorderAlertEmail: String? = nil) {
+    init(reorderAlertEmail: String? = nil, sender: Sender? = nil) {
         self.reorderAlertEmail = reorderAlertEmail
+        self.sender = sender
     }
 }
 

@@ -27,7 +27,12 @@ import Vapor
         ([header] + rows).map { CSV.line($0) }.joined()
     }
 
-    func upload(_ api: Browser, _ text: String, cp932: Bool = false, query: String = "") async throws -> (
+    func upload(
+        _ api: Browser,
+        _ text: String,
+        cp932: Bool = false,
+        query: String = ""
+    ) async throws -> (
         HTTPStatus, OrderImport.Report
     ) {
         let data = cp932 ? try #require(text.data(using: .shiftJIS)) : Data(text.utf8)
@@ -69,10 +74,14 @@ import Vapor
             #expect(report.applied && report.created == 2 && report.existing == 0)
             #expect(try await OrdersAPITests.available(app, shop, "A") == 7)
             #expect(try await OrdersAPITests.available(app, shop, "B") == 1)
-            let list = try await api.get("/api/v1/orders?channel=rakuten").decoded(as: OrdersAPIController.PageResponse.self)
+            let list = try await api.get("/api/v1/orders?channel=rakuten").decoded(
+                as: OrdersAPIController.PageResponse.self
+            )
             #expect(list.orders.map(\.number).sorted() == ["111-20261117-001", "111-20261117-002"])
             let first = try #require(list.orders.first { $0.number == "111-20261117-001" })
-            let detail = try await api.get("/api/v1/orders/\(first.id)").decoded(as: OrdersAPIController.DetailResponse.self)
+            let detail = try await api.get("/api/v1/orders/\(first.id)").decoded(
+                as: OrdersAPIController.DetailResponse.self
+            )
             #expect(detail.lines.map(\.sku) == ["A", "B"])
             #expect(detail.lines.map(\.quantity) == [2, 1])
             #expect(detail.paymentMethod == "card")
@@ -110,7 +119,10 @@ import Vapor
 
             let (broken, unreadable) = try await upload(api, "受注番号,商品番号\n\"R-1,A\n")
             #expect(broken == .unprocessableEntity)
-            #expect(unreadable.errors.first?.reason == "unclosed_quote" || unreadable.errors.first?.reason == "column_missing")
+            #expect(
+                unreadable.errors.first?.reason == "unclosed_quote"
+                    || unreadable.errors.first?.reason == "column_missing"
+            )
             let (unknownStatus, unknown) = try await upload(api, "a,b,c\n1,2,3\n")
             #expect(unknownStatus == .unprocessableEntity)
             #expect(unknown.errors.map(\.reason) == ["format_unknown"])
@@ -120,13 +132,20 @@ import Vapor
     @Test func amazonReportsAndAkinaiFilesAreReadByTheirOwnColumns() async throws {
         try await withApp { app, _ in
             let (shop, api) = try await OrdersAPITests.shop(app)
-            let amazon = [
-                ["order-id", "order-item-id", "purchase-date", "buyer-email", "sku", "product-name",
-                 "quantity-purchased", "item-price", "shipping-price", "recipient-name", "ship-address-1",
-                 "ship-address-2", "ship-city", "ship-state", "ship-postal-code", "ship-country", "ship-phone-number"],
-                ["503-1111111-2222222", "1", "2026-11-17T01:15:00+00:00", "x@marketplace.amazon.co.jp", "A", "緑茶",
-                 "3", "3300", "0", "佐藤 一郎", "丸の内1-1", "", "千代田区", "東京都", "100-0005", "JP", "03-1111-2222"],
-            ].map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"
+            let amazon =
+                [
+                    [
+                        "order-id", "order-item-id", "purchase-date", "buyer-email", "sku", "product-name",
+                        "quantity-purchased", "item-price", "shipping-price", "recipient-name", "ship-address-1",
+                        "ship-address-2", "ship-city", "ship-state", "ship-postal-code", "ship-country",
+                        "ship-phone-number",
+                    ],
+                    [
+                        "503-1111111-2222222", "1", "2026-11-17T01:15:00+00:00", "x@marketplace.amazon.co.jp", "A",
+                        "緑茶",
+                        "3", "3300", "0", "佐藤 一郎", "丸の内1-1", "", "千代田区", "東京都", "100-0005", "JP", "03-1111-2222",
+                    ],
+                ].map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"
             let (status, report) = try await upload(api, amazon)
             #expect(status == .ok, "\(report.errors)")
             #expect(report.format == "amazon" && report.created == 1)
@@ -134,8 +153,11 @@ import Vapor
 
             let akinai = Self.file(
                 [
-                    ["own", "WEB-9", "2026-11-16 09:00", "B", "", "1", "550", "8", "鈴木 次郎", "", "530-0001", "大阪府",
-                     "大阪市北区", "梅田1-1", "", "06-1234-5678", "", "cod", "660", "330", "", "", "", "", "1", "", "", "", "ギフト;至急"],
+                    [
+                        "own", "WEB-9", "2026-11-16 09:00", "B", "", "1", "550", "8", "鈴木 次郎", "", "530-0001", "大阪府",
+                        "大阪市北区", "梅田1-1", "", "06-1234-5678", "", "cod", "660", "330", "", "", "", "", "1", "", "", "",
+                        "ギフト;至急",
+                    ]
                 ],
                 header: OrderCSV.akinaiHeader
             )

@@ -8,7 +8,11 @@ import Vapor
 /// The 受注 pages: the list with counts, an order with only the actions its state allows, entry and bulk moves.
 @Suite struct OrderPagesTests {
     func take(_ api: Browser, _ number: String, quantity: Int = 1) async throws -> UUID {
-        let page = try await OrdersAPITests.post(api, "/api/v1/orders", OrdersAPITests.order(number, quantity: quantity))
+        let page = try await OrdersAPITests.post(
+            api,
+            "/api/v1/orders",
+            OrdersAPITests.order(number, quantity: quantity)
+        )
         #expect(page.status == .created)
         return try page.decoded(as: OrdersAPIController.IntakeResponse.self).id
     }
@@ -45,7 +49,11 @@ import Vapor
             // A viewer reads the order but is offered no move, and cannot make one.
             try await app.makeUser(in: shop, email: "viewer@shop-a.example", role: .viewer)
             let viewer = Browser(app)
-            try await viewer.signIn(tenant: shop.code, email: "viewer@shop-a.example", password: "another long password 1")
+            try await viewer.signIn(
+                tenant: shop.code,
+                email: "viewer@shop-a.example",
+                password: "another long password 1"
+            )
             let seen = try await viewer.get("/orders/\(id)")
             #expect(seen.status == .ok)
             #expect(!seen.body.contains("完了にする"))
@@ -90,7 +98,11 @@ import Vapor
             let open = try await take(api, "BULK-1")
             let shipped = try await take(api, "BULK-2")
             for target in ["ready_to_ship", "shipped"] {
-                _ = try await OrdersAPITests.post(api, "/api/v1/orders/\(shipped)/transitions", #"{"to": "\#(target)"}"#)
+                _ = try await OrdersAPITests.post(
+                    api,
+                    "/api/v1/orders/\(shipped)/transitions",
+                    #"{"to": "\#(target)"}"#
+                )
             }
             let browser = Browser(app)
             try await browser.signIn(shop)
