@@ -26,5 +26,6 @@ enum MigrationList {
         CreateCatalogImports(),
         IndexSetComponentsByComponent(),
         CreateOrders(),
+        CreateOrderRuleSets(),
     ]
 }

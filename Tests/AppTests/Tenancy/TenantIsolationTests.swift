@@ -66,6 +66,11 @@ import Vapor
                 ),
                 source: "test"
             )
+            let aDraft = try await OrderRuleBook(
+                tdb: app.akinai.tenantDatabase(a.id, on: app.db),
+                services: app.akinai,
+                actor: .system
+            ).saveDraft("甲のルール | channel=own | label=甲")
             let aSession = try #require(
                 try await app.akinai.tenantDatabase(a.id, on: app.db).query(SessionRecord.self).first()
             )
@@ -77,6 +82,7 @@ import Vapor
                 "skuID": aSKU.id!.uuidString,
                 "reference": "A-ORDER-1",
                 "orderID": aOrder.id.uuidString,
+                "version": String(aDraft),
             ]
             let markers = [
                 a.name, a.adminEmail, aStaff.email, "秘密 太郎", aTokenRecord.tokenPrefix, "A-SKU", "甲の商品", "甲の購入者",
@@ -161,6 +167,12 @@ import Vapor
             )
             #expect(aOrderAfter.summary.status == .received)
             #expect(aOrderAfter.history.count == 1)
+            let aRules = try await OrderRuleBook(
+                tdb: app.akinai.tenantDatabase(a.id, on: app.db),
+                services: app.akinai,
+                actor: .system
+            ).versions()
+            #expect(aRules.published == nil && aRules.draft?.version == aDraft, "tenant A's draft is still a draft")
             let verdict = try await AuditLog.verify(app.akinai.tenantDatabase(a.id, on: app.db))
             #expect(verdict == .intact(count: aEventsBefore), "nothing was added to tenant A's trail")
         }

@@ -220,6 +220,33 @@ enum OpenAPIDocument {
                 "responses": { "200": { "description": "The order, shipped", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } }, "409": { "$ref": "#/components/responses/Error" } }
               }
             },
+            "/api/v1/orders/rules": {
+              "get": {
+                "operationId": "getOrderRules", "summary": "The published order rules (オートロボ) and the draft, as text",
+                "responses": { "200": { "description": "The rules", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderRules" } } } } }
+              }
+            },
+            "/api/v1/orders/rules/draft": {
+              "post": {
+                "operationId": "saveOrderRulesDraft", "summary": "Save the draft rules (one per line: name | conditions | actions) and replay them over the last 1,000 orders: every order they would treat differently from the published rules",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["source"], "properties": { "source": { "type": "string" } } } } } },
+                "responses": { "200": { "description": "The draft's version and the replay", "content": { "application/json": { "schema": {
+                  "type": "object", "required": ["version", "replayed", "changes"],
+                  "properties": {
+                    "version": { "type": "integer" }, "replayed": { "type": "integer" },
+                    "changes": { "type": "array", "items": { "type": "object", "required": ["id", "number", "changes", "rules"], "properties": { "id": { "type": "string", "format": "uuid" }, "number": { "type": "string" }, "changes": { "type": "array", "items": { "type": "string" } }, "rules": { "type": "array", "items": { "type": "string" } } } } }
+                  } } } } },
+                  "409": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/api/v1/orders/rules/{version}/publish": {
+              "post": {
+                "operationId": "publishOrderRules", "summary": "Publish the draft of this version: intake applies it from now on",
+                "parameters": [{ "name": "version", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1, "maximum": 999999999 } }],
+                "responses": { "200": { "description": "The rules", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderRules" } } } }, "409": { "$ref": "#/components/responses/Error" } }
+              }
+            },
             "/api/v1/orders/{orderID}": {
               "get": {
                 "operationId": "getOrder", "summary": "One order with its lines, amounts per tax rate, addresses, history and the states it may move to",
@@ -418,6 +445,13 @@ enum OpenAPIDocument {
                   "errors": { "type": "array", "items": { "type": "object", "required": ["line", "column", "reason"], "properties": { "line": { "type": "integer" }, "column": { "type": "string" }, "reason": { "type": "string" } } } }
                 }
               },
+              "OrderRules": {
+                "type": "object",
+                "properties": {
+                  "published": { "type": "object", "required": ["version", "source"], "properties": { "version": { "type": "integer" }, "source": { "type": "string" } } },
+                  "draft": { "type": "object", "required": ["version", "source"], "properties": { "version": { "type": "integer" }, "source": { "type": "string" } } }
+                }
+              },
               "OrderCreated": {
                 "type": "object", "required": ["id", "channel", "number", "status", "created"],
                 "properties": {
@@ -477,6 +511,7 @@ enum OpenAPIDocument {
                   "tracking": { "type": "array", "items": { "type": "string" } }, "holdReason": { "type": "string" },
                   "missing": { "type": "array", "items": { "type": "object", "required": ["sku", "needed", "available"], "properties": { "sku": { "type": "string" }, "needed": { "type": "integer" }, "available": { "type": "integer" } } } },
                   "next": { "type": "array", "items": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] } },
+                  "ruleVersion": { "type": "integer", "description": "The version of the shop's rules that touched the order at intake" },
                   "history": { "type": "array", "items": { "type": "object", "required": ["at", "actor", "to", "reason"],
                     "properties": { "at": { "type": "string", "format": "date-time" }, "actor": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "reason": { "type": "string" } } } }
                 }

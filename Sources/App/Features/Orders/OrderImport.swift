@@ -172,7 +172,7 @@ struct OrderImport: Sendable {
                 guard !channelList.isEmpty else { continue }
                 let rows = try await sql.all(
                     """
-                    SELECT l.channel, l.item_code, s.id, s.code, s.tax_class, s.variant, p.name FROM channel_listings l
+                    SELECT l.channel, l.item_code, \(OrderIntake.OrderSKU.columns) FROM channel_listings l
                     JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
                     JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
                     WHERE l.tenant_id = \(bind: sql.tenantID) AND l.channel IN (\(binds: channelList))

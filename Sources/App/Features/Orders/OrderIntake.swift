@@ -73,27 +73,54 @@ struct OrderIntake: Sendable {
                 throw FieldErrors([FieldError(field: "lines", reason: "amount_invalid")])
             }
             let id = sealed.id
+            // The buyer's earlier orders, then the shop's published rules on what is known of this one.
+            let earlier = try await sql.all(
+                """
+                SELECT COUNT(*) AS n FROM (\(OrderQueries.sameBuyer(
+                    sql.tenantID, phoneIndex: sealed.phoneIndex, emailIndex: sealed.emailIndex ?? "-",
+                    excludingCancelled: true))) AS earlier
+                """
+            )
+            let purchaseCount = (try earlier.first?.decode(column: "n", as: Int.self) ?? 0) + 1
+            let rules = try await OrderRuleBook.published(sql)
+            let outcome =
+                rules?.rules.apply(
+                    to: OrderFacts(
+                        channel: draft.channel,
+                        prefecture: draft.shipTo.prefecture,
+                        postalCode: draft.shipTo.postalCode,
+                        total: amounts.total,
+                        payment: draft.paymentMethod,
+                        lines: lines.map(\.sku.facts),
+                        labels: draft.labels,
+                        remarksPresent: !draft.remarks.isEmpty,
+                        gift: draft.gift,
+                        purchaseCount: purchaseCount,
+                        deliveryDateSet: !draft.deliveryDate.isEmpty
+                    )
+                ) ?? RuleOutcome()
+            let initial: OrderStatus = outcome.hold != nil ? .onHold : outcome.status ?? .received
+            let labels = Array((draft.labels + outcome.labels).prefix(CatalogRules.maxLabels))
             let claimed = try await sql.all(
                 """
                 INSERT INTO orders (id, tenant_id, channel, number, status, ordered_at, items_total, shipping_fee,
                     cod_fee, discount, points, total, taxable_10, tax_10, taxable_8, tax_8, tax_included,
                     payment_method, delivery_date, delivery_time, gift, noshi, remarks, memo, labels, carrier, service,
                     tracking, buyer, ship_to, ship_prefecture, buyer_phone_index, buyer_email_index, purchase_count,
-                    reserved, hold_reason, missing, line_count, created_at, updated_at)
+                    reserved, hold_reason, missing, line_count, rule_version, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: sql.tenantID), \(bind: draft.channel), \(bind: draft.number),
-                    \(bind: OrderStatus.received.rawValue), \(bind: draft.orderedAt), \(bind: amounts.items),
+                    \(bind: initial.rawValue), \(bind: draft.orderedAt), \(bind: amounts.items),
                     \(bind: amounts.shippingFee), \(bind: amounts.codFee), \(bind: amounts.discount),
                     \(bind: amounts.points), \(bind: amounts.total), \(bind: amounts.taxable10), \(bind: amounts.tax10),
                     \(bind: amounts.taxable8), \(bind: amounts.tax8), \(bind: draft.taxIncluded),
                     \(bind: draft.paymentMethod.rawValue), \(bind: draft.deliveryDate), \(bind: draft.deliveryTime),
                     \(bind: draft.gift), \(bind: draft.noshi), \(bind: sealed.remarks), \(bind: draft.memo),
-                    \(bind: draft.labels.joined(separator: ",")), '', '', '', \(bind: sealed.buyer),
+                    \(bind: labels.joined(separator: ",")), \(bind: outcome.carrier?.rawValue ?? ""),
+                    \(bind: outcome.service ?? ""), '', \(bind: sealed.buyer),
                     \(bind: sealed.shipTo), \(bind: draft.shipTo.prefecture), \(bind: sealed.phoneIndex),
                     \(bind: sealed.emailIndex ?? ""),
-                    (SELECT COUNT(*) + 1 FROM (\(OrderQueries.sameBuyer(
-                        sql.tenantID, phoneIndex: sealed.phoneIndex, emailIndex: sealed.emailIndex ?? "-",
-                        excludingCancelled: true))) AS earlier),
-                    \(bind: true), '', '[]', \(bind: lines.count), \(bind: now), \(bind: now))
+                    \(bind: purchaseCount), \(bind: true), \(bind: outcome.hold ?? ""), '[]', \(bind: lines.count),
+                    \(bind: rules?.version), \(bind: now), \(bind: now))
                 ON CONFLICT (tenant_id, channel, number) DO NOTHING
                 RETURNING id
                 """
@@ -128,8 +155,11 @@ struct OrderIntake: Sendable {
                 """
             )
             let reservation = lines.map { ReservationLine(skuID: $0.sku.id, quantity: $0.line.quantity) }
-            var status = OrderStatus.received
+            var status = initial
             var reason = source
+            if let rules, !outcome.applied.isEmpty {
+                reason += " / ルール v\(rules.version): " + outcome.applied.joined(separator: ", ")
+            }
             do {
                 try await sql.undoable {
                     try await ledger.reserve(reference: OrderWorkflow.reservationReference(id), lines: reservation)
@@ -179,8 +209,14 @@ struct OrderIntake: Sendable {
         let taxClass: TaxClass
         /// The product's name with the variant, as the line shows it when the source gave no name.
         let displayName: String
+        /// What the order rules see of it.
+        let facts: LineFacts
 
-        /// From a row with the SKU's `id`, `code`, `tax_class`, `variant` and its product's `name`.
+        /// The SKU's columns an order reads, for `SELECT \(OrderSKU.columns) FROM skus s JOIN products p …`.
+        static let columns: SQLQueryString =
+            "s.id, s.code, s.tax_class, s.variant, s.cool_type, s.size_class, s.labels, p.name"
+
+        /// From a row of `columns`.
         init(row: any SQLRow) throws {
             let variant = try row.decode(column: "variant", as: String.self)
             let name = try row.decode(column: "name", as: String.self)
@@ -188,6 +224,23 @@ struct OrderIntake: Sendable {
             code = try row.decode(column: "code", as: String.self)
             taxClass = try row.stored("tax_class", table: "skus")
             displayName = variant.isEmpty ? name : "\(name) \(variant)"
+            facts = try LineFacts(row: row)
+        }
+    }
+
+    /// What the order rules see of one line's SKU.
+    struct LineFacts: Sendable, Equatable {
+        let code: String
+        let cool: CoolType
+        let sizeClass: String
+        let labels: [String]
+
+        /// From a row with the SKU's `code`, `cool_type`, `size_class` and `labels`.
+        init(row: any SQLRow) throws {
+            code = try row.decode(column: "code", as: String.self)
+            cool = try row.stored("cool_type", table: "skus")
+            sizeClass = try row.decode(column: "size_class", as: String.self)
+            labels = CatalogAPIController.split(try row.decode(column: "labels", as: String.self))
         }
     }
 
@@ -195,7 +248,7 @@ struct OrderIntake: Sendable {
     static func skus(_ codes: [String], _ sql: TenantSQL) async throws -> [String: OrderSKU] {
         let rows = try await sql.all(
             """
-            SELECT s.id, s.code, s.tax_class, s.variant, p.name FROM skus s
+            SELECT \(OrderSKU.columns) FROM skus s
             JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
             WHERE s.tenant_id = \(bind: sql.tenantID) AND s.code IN (\(binds: Array(Set(codes))))
             """

@@ -220,6 +220,8 @@ struct OrderQueries: Sendable {
         let lines: [Line]
         let history: [Event]
         let createdAt: Date
+        /// The version of the shop's rules that touched it at intake.
+        let ruleVersion: Int?
     }
 
     /// One line of an order.
@@ -314,7 +316,8 @@ struct OrderQueries: Sendable {
                     reason: try $0.decode(column: "reason", as: String.self)
                 )
             },
-            createdAt: try row.decode(column: "created_at", as: Date.self)
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            ruleVersion: try row.decode(column: "rule_version", as: Int?.self)
         )
     }
 }

@@ -114,6 +114,8 @@ struct OrdersAPIController {
         /// The states this order may move to now.
         let next: [String]
         let history: [Event]
+        /// The version of the shop's rules that touched it at intake, if any.
+        let ruleVersion: Int?
 
         struct Missing: Content {
             let sku: String
@@ -147,6 +149,7 @@ struct OrdersAPIController {
             holdReason = d.summary.holdReason
             missing = d.missing.map { Missing(sku: $0.code, needed: $0.needed, available: $0.available) }
             next = d.summary.status.next.map(\.rawValue)
+            ruleVersion = d.ruleVersion
             history = d.history.map {
                 Event(
                     at: JST.iso8601($0.at),

@@ -151,6 +151,7 @@ struct OrdersController {
     func register(tenant: TenantRoutes, api: TenantRoutes) {
         registerImport(tenant: tenant, api: api)
         registerShipping(tenant: tenant, api: api)
+        registerRules(tenant: tenant, api: api)
         tenant.get("orders", requires: .orders, .read, use: list)
         tenant.get("orders", "new", requires: .orders, .write, use: showNew)
         tenant.post("orders", "new", requires: .orders, .write, use: create)
