@@ -92,6 +92,7 @@ func configure(
     let keyStore = try KeyStore.loadOrCreate(path: config.masterKeyFile, logger: app.logger)
     let commonPasswords = try CommonPasswords.load(resourcesDirectory: app.directory.resourcesDirectory)
     let strings = try Localizer.load(resourcesDirectory: app.directory.resourcesDirectory)
+    let postal = try PostalData.load(resourcesDirectory: app.directory.resourcesDirectory)
     // Threads start here, after everything that can fail to load, and stop with the application.
     let passwordWork = PasswordWork()
     app.lifecycle.use(PasswordWorkLifecycle(work: passwordWork))
@@ -111,6 +112,7 @@ func configure(
         mailer: config.smtp.map { MailTransport.smtp($0, group: app.eventLoopGroup) }
             ?? MailTransport.files(directory: config.dataDirectory + "/mail"),
         commonPasswords: commonPasswords,
+        postal: postal,
         strings: strings,
         rateLimits: RateLimits()
     )

@@ -27,5 +27,6 @@ enum MigrationList {
         IndexSetComponentsByComponent(),
         CreateOrders(),
         CreateOrderRuleSets(),
+        AddAddressFlagsToOrders(),
     ]
 }

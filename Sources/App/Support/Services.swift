@@ -17,6 +17,8 @@ struct AppServices: Sendable {
     var jobs: JobRegistry
     var mailer: MailTransport
     var commonPasswords: CommonPasswords
+    /// Japan Post's postal codes, for the address check of orders.
+    var postal: PostalDirectory
     /// The UI text in every language.
     var strings: Localizer
     var rateLimits: RateLimits

@@ -15,6 +15,7 @@ public struct OrderFacts: Sendable, Equatable {
     public var gift: Bool
     public var purchaseCount: Int
     public var deliveryDateSet: Bool
+    public var addressFlags: Set<AddressFlag>
 
     public init(
         channel: String,
@@ -29,8 +30,10 @@ public struct OrderFacts: Sendable, Equatable {
         remarksPresent: Bool,
         gift: Bool,
         purchaseCount: Int,
-        deliveryDateSet: Bool
+        deliveryDateSet: Bool,
+        addressFlags: Set<AddressFlag> = []
     ) {
+        self.addressFlags = addressFlags
         self.channel = channel
         self.prefecture = prefecture
         self.postalCode = postalCode
@@ -63,6 +66,8 @@ public enum RuleCondition: Codable, Sendable, Equatable {
     case gift
     case repeatAtLeast(Int)
     case deliveryDate
+    case island
+    case addressFlag(AddressFlag)
 
     func holds(for facts: OrderFacts) -> Bool {
         switch self {
@@ -80,6 +85,8 @@ public enum RuleCondition: Codable, Sendable, Equatable {
         case .gift: facts.gift
         case .repeatAtLeast(let value): facts.purchaseCount >= value
         case .deliveryDate: facts.deliveryDateSet
+        case .island: facts.addressFlags.contains(.remoteIsland)
+        case .addressFlag(let flag): facts.addressFlags.contains(flag)
         }
     }
 }
@@ -138,7 +145,8 @@ public struct RuleOutcome: Sendable, Equatable, Codable {
 ///     代引は確認 | payment=cod; total>=30000 | hold=代引・高額の確認
 ///
 /// Conditions: `channel=`, `prefecture=`, `postal^=` (prefix), `total>=`, `total<`, `payment=`, `cool=`, `size=`,
-/// `sku=`, `label=`, `remarks`, `gift`, `repeat>=`, `delivery`. Actions: `carrier=` (yamato, sagawa, japanpost),
+/// `sku=`, `label=`, `remarks`, `gift`, `repeat>=`, `delivery`, `island`, `flag=` (an address check's finding:
+/// postal_unknown, city_mismatch, no_number, remote_island). Actions: `carrier=` (yamato, sagawa, japanpost),
 /// `service=`, `label=`, `hold=` (with the reason), `status=` (awaiting_review, awaiting_payment, ready_to_ship).
 /// Every rule whose conditions all hold applies, top to bottom; a later carrier or status replaces an earlier one.
 public struct RuleSet: Codable, Sendable, Equatable {
@@ -233,6 +241,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
         case "remarks": return .remarks
         case "gift": return .gift
         case "delivery": return .deliveryDate
+        case "island": return .island
         default: break
         }
         guard let (key, op, value) = pair(text, [">=", "^=", "<", "="]), !value.isEmpty, value.count <= 50 else {
@@ -262,6 +271,11 @@ public struct RuleSet: Codable, Sendable, Equatable {
         case ("sku", "="): return .sku(value)
         case ("label", "="): return .label(try CatalogRules.label(value))
         case ("repeat", ">="): return .repeatAtLeast(try number(value))
+        case ("flag", "="):
+            guard let flag = AddressFlag(rawValue: value) else {
+                throw FieldError(field: "rules", reason: "rule_value")
+            }
+            return .addressFlag(flag)
         default: throw FieldError(field: "rules", reason: "rule_condition")
         }
     }

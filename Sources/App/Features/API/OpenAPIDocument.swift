@@ -488,7 +488,7 @@ enum OpenAPIDocument {
               },
               "Order": {
                 "type": "object",
-                "required": ["id", "channel", "number", "status", "orderedAt", "amounts", "taxIncluded", "paymentMethod", "lines", "purchaseCount", "deliveryDate", "deliveryTime", "gift", "noshi", "remarks", "memo", "labels", "carrier", "service", "tracking", "holdReason", "missing", "next", "history"],
+                "required": ["id", "channel", "number", "status", "orderedAt", "amounts", "taxIncluded", "paymentMethod", "lines", "purchaseCount", "deliveryDate", "deliveryTime", "gift", "noshi", "remarks", "memo", "labels", "carrier", "service", "tracking", "holdReason", "missing", "next", "history", "addressFlags"],
                 "properties": {
                   "id": { "type": "string", "format": "uuid" }, "channel": { "type": "string" }, "number": { "type": "string" },
                   "status": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] }, "orderedAt": { "type": "string", "format": "date-time" },
@@ -512,6 +512,7 @@ enum OpenAPIDocument {
                   "missing": { "type": "array", "items": { "type": "object", "required": ["sku", "needed", "available"], "properties": { "sku": { "type": "string" }, "needed": { "type": "integer" }, "available": { "type": "integer" } } } },
                   "next": { "type": "array", "items": { "type": "string", "enum": ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] } },
                   "ruleVersion": { "type": "integer", "description": "The version of the shop's rules that touched the order at intake" },
+                  "addressFlags": { "type": "array", "items": { "type": "string", "enum": ["postal_unknown", "city_mismatch", "no_number", "remote_island"] }, "description": "What the address check against Japan Post's data found" },
                   "history": { "type": "array", "items": { "type": "object", "required": ["at", "actor", "to", "reason"],
                     "properties": { "at": { "type": "string", "format": "date-time" }, "actor": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "reason": { "type": "string" } } } }
                 }

@@ -80,6 +80,7 @@ struct OrderImport: Sendable {
             }
             do {
                 let draft = try OrderRules.check(input, now: now)
+                do { _ = try services.postal.check(draft.shipTo) } catch { throw FieldErrors([error]) }
                 _ = try OrderAmounts.compute(
                     lines: draft.lines.map { ($0.quantity, $0.unitPrice, $0.taxRate ?? 10) },
                     shippingFee: draft.shippingFee,

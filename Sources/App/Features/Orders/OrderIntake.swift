@@ -30,17 +30,24 @@ struct OrderIntake: Sendable {
     func take(_ draft: OrderDraft, source: String, cipher known: FieldCipher? = nil) async throws -> Outcome {
         let cipher: FieldCipher
         if let known { cipher = known } else { cipher = try await services.keyStore.cipher(tdb) }
+        let flags: [AddressFlag]
+        do { flags = try services.postal.check(draft.shipTo) } catch { throw FieldErrors([error]) }
         let sealed = try SealedOrder(draft, id: UUID(), cipher: cipher)
         do {
-            return try await takeOnce(draft, sealed, source: source)
+            return try await takeOnce(draft, sealed, flags: flags, source: source)
         } catch is StockLedger.NoDefaultWarehouse where Transactor.currentStatements == nil {
             // The shop's first reservation: make its default warehouse, then take the order.
             _ = try await StockLedger(tdb: tdb, services: services, actor: actor).defaultWarehouse()
-            return try await takeOnce(draft, sealed, source: source)
+            return try await takeOnce(draft, sealed, flags: flags, source: source)
         }
     }
 
-    private func takeOnce(_ draft: OrderDraft, _ sealed: SealedOrder, source: String) async throws -> Outcome {
+    private func takeOnce(
+        _ draft: OrderDraft,
+        _ sealed: SealedOrder,
+        flags: [AddressFlag],
+        source: String
+    ) async throws -> Outcome {
         let now = services.clock()
         let ledger = StockLedger(tdb: tdb, services: services, actor: actor)
         let actor = actor
@@ -96,7 +103,8 @@ struct OrderIntake: Sendable {
                         remarksPresent: !draft.remarks.isEmpty,
                         gift: draft.gift,
                         purchaseCount: purchaseCount,
-                        deliveryDateSet: !draft.deliveryDate.isEmpty
+                        deliveryDateSet: !draft.deliveryDate.isEmpty,
+                        addressFlags: flags
                     )
                 ) ?? RuleOutcome()
             let initial: OrderStatus = outcome.hold != nil ? .onHold : outcome.status ?? .received
@@ -107,7 +115,7 @@ struct OrderIntake: Sendable {
                     cod_fee, discount, points, total, taxable_10, tax_10, taxable_8, tax_8, tax_included,
                     payment_method, delivery_date, delivery_time, gift, noshi, remarks, memo, labels, carrier, service,
                     tracking, buyer, ship_to, ship_prefecture, buyer_phone_index, buyer_email_index, purchase_count,
-                    reserved, hold_reason, missing, line_count, rule_version, created_at, updated_at)
+                    reserved, hold_reason, missing, line_count, rule_version, address_flags, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: sql.tenantID), \(bind: draft.channel), \(bind: draft.number),
                     \(bind: initial.rawValue), \(bind: draft.orderedAt), \(bind: amounts.items),
                     \(bind: amounts.shippingFee), \(bind: amounts.codFee), \(bind: amounts.discount),
@@ -120,7 +128,8 @@ struct OrderIntake: Sendable {
                     \(bind: sealed.shipTo), \(bind: draft.shipTo.prefecture), \(bind: sealed.phoneIndex),
                     \(bind: sealed.emailIndex ?? ""),
                     \(bind: purchaseCount), \(bind: true), \(bind: outcome.hold ?? ""), '[]', \(bind: lines.count),
-                    \(bind: rules?.version), \(bind: now), \(bind: now))
+                    \(bind: rules?.version), \(bind: flags.map(\.rawValue).joined(separator: ",")), \(bind: now),
+                    \(bind: now))
                 ON CONFLICT (tenant_id, channel, number) DO NOTHING
                 RETURNING id
                 """

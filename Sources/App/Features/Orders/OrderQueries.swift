@@ -222,6 +222,8 @@ struct OrderQueries: Sendable {
         let createdAt: Date
         /// The version of the shop's rules that touched it at intake.
         let ruleVersion: Int?
+        /// What the address check found about the recipient.
+        let addressFlags: [AddressFlag]
     }
 
     /// One line of an order.
@@ -317,7 +319,9 @@ struct OrderQueries: Sendable {
                 )
             },
             createdAt: try row.decode(column: "created_at", as: Date.self),
-            ruleVersion: try row.decode(column: "rule_version", as: Int?.self)
+            ruleVersion: try row.decode(column: "rule_version", as: Int?.self),
+            addressFlags: try row.decode(column: "address_flags", as: String.self).split(separator: ",")
+                .compactMap { AddressFlag(rawValue: String($0)) }
         )
     }
 }

@@ -151,7 +151,7 @@ struct OrderRuleBook: Sendable {
             let orders = try await sql.all(
                 """
                 SELECT id, number, channel, ship_prefecture, ship_to, total, payment_method, labels, remarks, gift,
-                    purchase_count, delivery_date
+                    purchase_count, delivery_date, address_flags
                 FROM orders WHERE tenant_id = \(bind: sql.tenantID) ORDER BY ordered_at DESC, id DESC
                 LIMIT \(bind: Self.replayCount)
                 """
@@ -193,7 +193,9 @@ struct OrderRuleBook: Sendable {
                 remarksPresent: !(try row.decode(column: "remarks", as: String.self)).isEmpty,
                 gift: try row.decode(column: "gift", as: Bool.self),
                 purchaseCount: try row.decode(column: "purchase_count", as: Int.self),
-                deliveryDateSet: !(try row.decode(column: "delivery_date", as: String.self)).isEmpty
+                deliveryDateSet: !(try row.decode(column: "delivery_date", as: String.self)).isEmpty,
+                addressFlags: try row.decode(column: "address_flags", as: String.self).split(separator: ",")
+                    .compactMap { AddressFlag(rawValue: String($0)) }
             )
             let before = current.apply(to: facts)
             let after = draft.apply(to: facts)
@@ -226,7 +228,8 @@ extension OrderFacts {
         remarksPresent: Bool,
         gift: Bool,
         purchaseCount: Int,
-        deliveryDateSet: Bool
+        deliveryDateSet: Bool,
+        addressFlags: [AddressFlag] = []
     ) {
         self.init(
             channel: channel,
@@ -241,7 +244,8 @@ extension OrderFacts {
             remarksPresent: remarksPresent,
             gift: gift,
             purchaseCount: purchaseCount,
-            deliveryDateSet: deliveryDateSet
+            deliveryDateSet: deliveryDateSet,
+            addressFlags: Set(addressFlags)
         )
     }
 }

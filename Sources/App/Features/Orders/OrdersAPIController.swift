@@ -116,6 +116,8 @@ struct OrdersAPIController {
         let history: [Event]
         /// The version of the shop's rules that touched it at intake, if any.
         let ruleVersion: Int?
+        /// What the address check found: postal_unknown, city_mismatch, no_number, remote_island.
+        let addressFlags: [String]
 
         struct Missing: Content {
             let sku: String
@@ -150,6 +152,7 @@ struct OrdersAPIController {
             missing = d.missing.map { Missing(sku: $0.code, needed: $0.needed, available: $0.available) }
             next = d.summary.status.next.map(\.rawValue)
             ruleVersion = d.ruleVersion
+            addressFlags = d.addressFlags.map(\.rawValue)
             history = d.history.map {
                 Event(
                     at: JST.iso8601($0.at),

@@ -115,6 +115,7 @@ struct OrdersController {
         let actions: [Action]
         let history: [Event]
         let canWrite: Bool
+        let flagKeys: [String]
 
     }
 
@@ -338,7 +339,8 @@ struct OrdersController {
                     reason: $0.reason
                 )
             },
-            canWrite: context.allows(.orders, .write)
+            canWrite: context.allows(.orders, .write),
+            flagKeys: d.addressFlags.map { "order.flag.\($0.rawValue)" }
         )
         return try await Pages.render(
             "orders/show",

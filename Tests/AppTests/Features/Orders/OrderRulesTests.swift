@@ -19,6 +19,7 @@ import Vapor
             let (_, api) = try await OrdersAPITests.shop(app)
             let okinawa = OrdersAPITests.order("R-1", phone: "098-111-2222")
                 .replacingOccurrences(of: "東京都", with: "沖縄県").replacingOccurrences(of: "渋谷区", with: "那覇市")
+                .replacingOccurrences(of: "１５０－０００１", with: "900-0006")
             #expect(try await OrdersAPITests.post(api, "/api/v1/orders", okinawa).status == .created)
             #expect(
                 try await OrdersAPITests.post(api, "/api/v1/orders", OrdersAPITests.order("R-2")).status == .created

@@ -338,3 +338,34 @@ import Vapor
         }
     }
 }
+
+/// The address check against Japan Post's data.
+@Suite struct AddressCheckTests {
+    @Test func aPostalCodeOfAnotherPrefectureIsRefusedAndDoubtfulAddressesAreFlagged() async throws {
+        try await withApp { app, _ in
+            let (_, api) = try await OrdersAPITests.shop(app)
+            let wrong = OrdersAPITests.order("ADDR-1").replacingOccurrences(of: "東京都", with: "大阪府")
+            let refused = try await OrdersAPITests.post(api, "/api/v1/orders", wrong)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains(#""field":"shipTo.postalCode""#))
+            #expect(refused.body.contains("郵便番号が都道府県と一致しません"))
+
+            let island = OrdersAPITests.order("ADDR-2")
+                .replacingOccurrences(of: "１５０－０００１", with: "100-1511")
+                .replacingOccurrences(of: "渋谷区", with: "八丈町").replacingOccurrences(of: "神宮前1-2-3", with: "三根")
+            let taken = try await OrdersAPITests.post(api, "/api/v1/orders", island)
+            #expect(taken.status == .created, "\(taken.body)")
+            let id = try taken.decoded(as: OrdersAPIController.IntakeResponse.self).id
+            let detail = try await api.get("/api/v1/orders/\(id)").decoded(as: OrdersAPIController.DetailResponse.self)
+            #expect(Set(detail.addressFlags) == ["remote_island", "no_number"], "\(detail.addressFlags)")
+
+            let city = OrdersAPITests.order("ADDR-3").replacingOccurrences(of: "渋谷区", with: "新宿区")
+            let other = try await OrdersAPITests.post(api, "/api/v1/orders", city)
+            let flagged = try await api.get(
+                "/api/v1/orders/\(try other.decoded(as: OrdersAPIController.IntakeResponse.self).id)"
+            )
+            .decoded(as: OrdersAPIController.DetailResponse.self)
+            #expect(flagged.addressFlags == ["city_mismatch"])
+        }
+    }
+}
