@@ -28,5 +28,6 @@ enum MigrationList {
         CreateOrders(),
         CreateOrderRuleSets(),
         AddAddressFlagsToOrders(),
+        AddShipRefToOrders(),
     ]
 }

@@ -35,6 +35,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         switch error {
         case let app as AppError:
             (status, code, key) = (app.status, app.code, app.messageKey)
+        case let stock as StockError:
+            let app = stock.appError
+            (status, code, key) = (app.status, app.code, app.messageKey)
         case let errors as FieldErrors:
             // The first problem; forms and imports that show every one of them catch these themselves.
             let first = errors.all.first ?? FieldError(field: "", reason: "validation_failed")
@@ -58,6 +61,10 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 "\(request.method) \(Self.loggable(request.url.path)): constraint: \(String(reflecting: error))"
             )
             (status, code, key) = (.conflict, "conflict", "error.conflict")
+        case let postgres as PSQLError where ["40P01", "40001"].contains(postgres.serverInfo?[.sqlState] ?? ""):
+            // A deadlock or serialisation failure: PostgreSQL rolled the transaction back, nothing changed; the
+            // client may simply try again.
+            (status, code, key) = (.serviceUnavailable, "busy", "error.busy")
         case let postgres as PSQLError where postgres.serverInfo?[.sqlState]?.hasPrefix("22") == true:
             // PostgreSQL's data exceptions (a NUL character in text, a number out of its column's range) come from
             // what the client sent.
@@ -121,7 +128,10 @@ struct AppErrorMiddleware: AsyncMiddleware {
 
     /// Seconds after which a refused request may be tried again, for errors that say.
     static func retryAfter(_ error: any Error) -> Int? {
-        (error as? RateLimited)?.retryAfter ?? (error as? Busy)?.retryAfter
+        if let postgres = error as? PSQLError, ["40P01", "40001"].contains(postgres.serverInfo?[.sqlState] ?? "") {
+            return 1
+        }
+        return (error as? RateLimited)?.retryAfter ?? (error as? Busy)?.retryAfter
     }
 
     static func code(for status: HTTPResponseStatus) -> String {

@@ -8,10 +8,15 @@ public enum CSV {
         public let fields: [String]
     }
 
-    /// A quote that never closes.
+    /// A quote that never closes (or a record of more fields than any file Akinai reads has).
     public struct ParseError: Error, Equatable {
         public let line: Int
+        public var reason = "unclosed_quote"
     }
+
+    /// The most fields one record may have: mall files have about 130; a line of a million commas is refused as it
+    /// is read instead of becoming a million strings.
+    public static let maxFields = 1000
 
     /// The records of `text`; `separator` is `,` for CSV, a tab for the tab-separated reports malls write.
     public static func parse(_ text: String, separator: Unicode.Scalar = ",") throws(ParseError) -> [Record] {
@@ -41,10 +46,12 @@ public enum CSV {
                 }
             } else {
                 switch c {
-                case "\"" where separator == "," || field.isEmpty: inQuotes = true
+                // Tab-separated reports (Amazon's) are not quoted: a quote there is text.
+                case "\"" where separator == ",": inQuotes = true
                 case separator:
                     fields.append(field)
                     field = ""
+                    if fields.count > maxFields { throw ParseError(line: recordLine, reason: "too_many_fields") }
                 case "\r": break
                 case "\n":
                     fields.append(field)

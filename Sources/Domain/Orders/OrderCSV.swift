@@ -61,7 +61,7 @@ public enum OrderCSV {
                 format: requested ?? .akinai,
                 rows: 0,
                 entries: [],
-                errors: [.init(line: error.line, column: "", reason: "unclosed_quote")],
+                errors: [.init(line: error.line, column: "", reason: error.reason)],
                 unknownColumns: []
             )
         }
@@ -89,7 +89,7 @@ public enum OrderCSV {
             index[normalized(name)] = position
         }
         let known = layout.known
-        let unknown = header.fields.map(normalized).filter { !$0.isEmpty && !known.contains($0) }
+        let unknown = Array(header.fields.map(normalized).filter { !$0.isEmpty && !known.contains($0) }.prefix(50))
         let missing = layout.required.filter { names in !names.contains { index[$0] != nil } }
         guard missing.isEmpty else {
             return Parsed(
@@ -120,11 +120,14 @@ public enum OrderCSV {
                 continue
             }
             let row = Row(record: record, index: index)
-            let key = row.value(layout.number)
-            guard !key.isEmpty else {
-                errors.append(.init(line: record.line, column: layout.number[0], reason: "order_number_invalid"))
+            let number = row.value(layout.number)
+            guard !number.isEmpty else {
+                errors.append(
+                    .init(line: record.line, column: row.present(layout.number), reason: "order_number_invalid")
+                )
                 continue
             }
+            let key = layout.channel.map { row.value($0) + "|" + number } ?? number
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }
@@ -174,6 +177,22 @@ public enum OrderCSV {
             return text.isEmpty ? nil : text
         }
 
+        /// The first of `names` the file has (the one an error names).
+        func present(_ names: [String]) -> String { names.first { index[$0] != nil } ?? names[0] }
+
+        /// A tax rate as malls write it: `10`, `8`, `10%`, `0.1`, `0.08`; empty is nil.
+        func rate(_ names: [String], _ errors: inout [MasterCSV.RowError]) -> Int? {
+            let text = value(names).replacingOccurrences(of: "%", with: "")
+            guard !text.isEmpty else { return nil }
+            switch text {
+            case "10", "0.1", "0.10": return 10
+            case "8", "0.08": return 8
+            default:
+                errors.append(.init(line: record.line, column: present(names), reason: "tax_rate_invalid"))
+                return nil
+            }
+        }
+
         /// A whole number (`1,100` and `¥1,100` read as 1100); empty is nil; anything else is an error of its column.
         func number(_ names: [String], _ errors: inout [MasterCSV.RowError]) -> Int? {
             let text = value(names).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "¥", with: "")
@@ -183,7 +202,7 @@ public enum OrderCSV {
             if text.count <= 16, let decimal = Double(text), decimal.rounded() == decimal, abs(decimal) < 1e12 {
                 return Int(decimal)
             }
-            errors.append(.init(line: record.line, column: names[0], reason: "number_invalid"))
+            errors.append(.init(line: record.line, column: present(names), reason: "number_invalid"))
             return nil
         }
     }
@@ -191,6 +210,8 @@ public enum OrderCSV {
     /// How one format's columns map to an order.
     struct Layout: Sendable {
         let number: [String]
+        /// The column that names the channel, for files of several channels (an order is its channel and number).
+        var channel: [String]? = nil
         let required: [[String]]
         /// API field (`shipTo.postalCode`, `lines.quantity`) → the column an error names.
         let columns: [String: String]
@@ -278,7 +299,7 @@ public enum OrderCSV {
                     name: choice.isEmpty ? name : "\(name) \(choice)",
                     quantity: row.number(["個数"], &errors) ?? 0,
                     unitPrice: row.number(["単価"], &errors) ?? -1,
-                    taxRate: row.number(["税率"], &errors).map { $0 < 1 ? $0 * 100 : $0 }
+                    taxRate: row.rate(["税率"], &errors)
                 )
             }
             var input = OrderInput(
@@ -394,6 +415,7 @@ public enum OrderCSV {
 
     static let akinai = Layout(
         number: ["number"],
+        channel: ["channel"],
         required: [["channel"], ["number"], ["sku"], ["quantity"], ["unit_price"], ["ship_postal_code"]],
         columns: akinaiColumns,
         known: Set(akinaiHeader).union(["gift"]),
@@ -405,7 +427,7 @@ public enum OrderCSV {
                     name: row.optional(["name"]),
                     quantity: row.number(["quantity"], &errors) ?? 0,
                     unitPrice: row.number(["unit_price"], &errors) ?? -1,
-                    taxRate: row.number(["tax_rate"], &errors)
+                    taxRate: row.rate(["tax_rate"], &errors)
                 )
             }
             var input = OrderInput(

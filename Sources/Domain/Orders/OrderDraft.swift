@@ -266,10 +266,12 @@ public enum OrderRules {
             let shippingFee = fees[0], let codFee = fees[1], let discount = fees[2], let points = fees[3],
             let payment, let deliveryDate, let deliveryTime, let noshi, let remarks, let memo, let labels
         else { throw FieldErrors(errors.errors) }
+        // Whole microseconds, as PostgreSQL keeps them, so a list's cursor names exactly the stored moment.
+        let micros = (orderedAt.timeIntervalSince1970 * 1_000_000).rounded()
         return OrderDraft(
             channel: channel,
             number: number,
-            orderedAt: orderedAt,
+            orderedAt: Date(timeIntervalSince1970: micros / 1_000_000),
             lines: lines,
             buyer: buyer,
             shipTo: shipTo,

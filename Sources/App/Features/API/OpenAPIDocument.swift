@@ -146,12 +146,12 @@ enum OpenAPIDocument {
               "get": {
                 "operationId": "listOrders", "summary": "Orders, newest first, filtered, in pages of a cursor; with the counts per status",
                 "parameters": [
-                  { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["", ["received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"]] } },
+                  { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["", "received", "awaiting_review", "awaiting_payment", "on_hold", "ready_to_ship", "shipped", "completed", "cancelled"] } },
                   { "name": "channel", "in": "query", "schema": { "type": "string" } },
                   { "name": "label", "in": "query", "schema": { "type": "string" } },
                   { "name": "from", "in": "query", "description": "First day (JST), YYYY-MM-DD", "schema": { "type": "string", "format": "date" } },
                   { "name": "to", "in": "query", "description": "Last day (JST), YYYY-MM-DD", "schema": { "type": "string", "format": "date" } },
-                  { "name": "payment", "in": "query", "schema": { "type": "string", "enum": ["", ["card", "cod", "bank_transfer", "convenience_store", "postpay", "mall", "other"]] } },
+                  { "name": "payment", "in": "query", "schema": { "type": "string", "enum": ["", "card", "cod", "bank_transfer", "convenience_store", "postpay", "mall", "other"] } },
                   { "name": "carrier", "in": "query", "schema": { "type": "string" } },
                   { "name": "number", "in": "query", "description": "The channel's order number, exactly", "schema": { "type": "string" } },
                   { "name": "buyer", "in": "query", "description": "The buyer's phone number or e-mail address, exactly (found through a blind index)", "schema": { "type": "string" } },
@@ -181,7 +181,9 @@ enum OpenAPIDocument {
                 "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string", "minLength": 1 } } } },
                 "responses": {
                   "200": { "description": "The report", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderImportReport" } } } },
-                  "422": { "description": "Every problem with line, column and reason; nothing taken", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/OrderImportReport" }, { "$ref": "#/components/schemas/Error" }] } } } }
+                  "422": { "description": "Every problem with line, column and reason; nothing taken", "content": { "application/json": { "schema": { "oneOf": [{ "$ref": "#/components/schemas/OrderImportReport" }, { "$ref": "#/components/schemas/Error" }] } } } },
+                  "409": { "$ref": "#/components/responses/Error" },
+                  "503": { "$ref": "#/components/responses/Error" }
                 }
               }
             },

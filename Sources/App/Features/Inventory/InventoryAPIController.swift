@@ -197,8 +197,9 @@ struct InventoryAPIController {
     @Sendable func reserve(_ request: Request, _ context: TenantContext) async throws -> Response {
         let input = try request.content.decode(ReservationInput.self)
         let reference = input.reference.trimmingCharacters(in: .whitespaces)
+        // Orders' own reservations (`order:…`) are the order workflow's to make, release and commit.
         guard !reference.isEmpty, input.reference.unicodeScalars.count <= 100, !input.lines.isEmpty,
-            input.lines.count <= StockLimits.maxLines
+            input.lines.count <= StockLimits.maxLines, !OrderWorkflow.isOrderReference(reference)
         else {
             throw AppError(.unprocessableEntity, code: "validation_failed", messageKey: "error.reservation_invalid")
         }
@@ -238,7 +239,7 @@ struct InventoryAPIController {
     }
 
     func settle(_ request: Request, _ context: TenantContext, commit: Bool) async throws -> ReservationResponse {
-        guard let reference = request.parameters.get("reference"),
+        guard let reference = request.parameters.get("reference"), !OrderWorkflow.isOrderReference(reference),
             try await context.db.query(ReservationRecord.self).filter(\.$reference == reference).first() != nil
         else { throw AppError.notFound }
         do {

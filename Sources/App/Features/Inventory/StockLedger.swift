@@ -295,8 +295,10 @@ struct StockLedger: Sendable {
                 func key(_ lines: [(sku: UUID, quantity: Int)]) -> [String] {
                     lines.map { "\($0.sku) \($0.quantity)" }.sorted()
                 }
+                // Only a reservation still held is the one a retry asked for; one already released or committed is not
+                // stock held now.
                 guard key(existing.lines.value.map { ($0.sku, $0.quantity) }) == key(needs),
-                    existing.warehouseID == warehouse.uuid
+                    existing.warehouseID == warehouse.uuid, existing.status == .held
                 else {
                     throw StockError.referenceReused
                 }

@@ -158,26 +158,22 @@ struct OrderImport: Sendable {
 
     private func resolve(_ parsed: OrderCSV.Parsed) async throws -> Resolved {
         var codes: Set<String> = []
-        var channels: Set<String> = []
         for entry in parsed.entries {
-            channels.insert(entry.input.channel)
             for line in entry.input.lines where !line.sku.isEmpty && line.sku.count <= 100 { codes.insert(line.sku) }
         }
         let all = Array(codes)
         let chunks = stride(from: 0, to: all.count, by: 500).map { Array(all[$0..<min($0 + 500, all.count)]) }
-        let channelList = Array(channels)
         return try await tdb.read { sql in
             var resolved = Resolved()
             for chunk in chunks {
                 resolved.byCode.merge(try await OrderIntake.skus(chunk, sql)) { $1 }
-                guard !channelList.isEmpty else { continue }
+                // By item code only (the channel is matched below): the file's channels never become binds.
                 let rows = try await sql.all(
                     """
                     SELECT l.channel, l.item_code, \(OrderIntake.OrderSKU.columns) FROM channel_listings l
                     JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
                     JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-                    WHERE l.tenant_id = \(bind: sql.tenantID) AND l.channel IN (\(binds: channelList))
-                      AND l.item_code IN (\(binds: chunk))
+                    WHERE l.tenant_id = \(bind: sql.tenantID) AND l.item_code IN (\(binds: chunk))
                     """
                 )
                 for row in rows {

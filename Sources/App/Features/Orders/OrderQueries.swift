@@ -48,9 +48,10 @@ struct OrderQueries: Sendable {
         let orderedAt: Date
         let id: UUID
 
-        /// An opaque token: the date's exact bits and the id, so the next page starts exactly after this row.
+        /// An opaque token: the date in whole microseconds (what both databases keep) and the id.
         var token: String {
-            Base64URL.encode(Array("\(orderedAt.timeIntervalSince1970.bitPattern)|\(id.uuidString)".utf8))
+            let micros = Int64((orderedAt.timeIntervalSince1970 * 1_000_000).rounded())
+            return Base64URL.encode(Array("\(micros)|\(id.uuidString)".utf8))
         }
 
         init(orderedAt: Date, id: UUID) {
@@ -58,17 +59,18 @@ struct OrderQueries: Sendable {
             self.id = id
         }
 
+        /// The cursor of a token, or nil for anything that is not one; dates outside 2000–2100 are refused, so no
+        /// value from outside reaches a driver's date conversion out of its range.
         init?(token: String) {
             guard token.utf8.count <= 100, let bytes = Base64URL.decode(token),
                 let text = String(bytes: bytes, encoding: .utf8)
             else { return nil }
             let parts = text.split(separator: "|")
-            guard parts.count == 2, let bits = UInt64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-                return nil
-            }
-            let seconds = Double(bitPattern: bits)
-            guard seconds.isFinite else { return nil }
-            self.init(orderedAt: Date(timeIntervalSince1970: seconds), id: id)
+            guard parts.count == 2, parts[0].count <= 17, let micros = Int64(parts[0]),
+                (946_684_800_000_000...4_102_444_800_000_000).contains(micros),
+                let id = UUID(uuidString: String(parts[1]))
+            else { return nil }
+            self.init(orderedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
         }
     }
 

@@ -58,6 +58,7 @@ struct OrderShipping: Sendable {
             if type == .frozen || (type == .chilled && cool[id] != .frozen) { cool[id] = type }
         }
         let today = String(JST.format(services.clock()).prefix(10))
+        let limit = Self.referenceLength[carrier] ?? 15
         var parcels: [Parcel] = []
         var shipped: [UUID] = []
         for row in orders {
@@ -68,9 +69,12 @@ struct OrderShipping: Sendable {
             else { continue }
             let items = names[id] ?? []
             let cod = try row.decode(column: "payment_method", as: String.self) == PaymentMethod.cod.rawValue
+            let number = try row.decode(column: "number", as: String.self)
             parcels.append(
                 Parcel(
-                    reference: try row.decode(column: "number", as: String.self),
+                    // The label carries the number, or its end when the carrier allows fewer characters (the end of
+                    // a mall's number is its running part); the order keeps it to find itself in the tracking file.
+                    reference: String(number.suffix(limit)),
                     shipDate: today,
                     deliveryDate: try row.decode(column: "delivery_date", as: String.self),
                     deliveryTime: try row.decode(column: "delivery_time", as: String.self),
@@ -87,40 +91,56 @@ struct OrderShipping: Sendable {
             )
             shipped.append(id)
         }
-        let file: (header: [String], rows: [[String]])
-        do { file = try CarrierCSV.file(carrier, parcels) } catch {
-            guard case .senderIncomplete(let setting) = error else { throw error }
-            throw Refusal.senderIncomplete(setting)
-        }
-        let data: Data
-        switch CP932.csv(header: file.header, rows: file.rows, replacing: replacing) {
-        case .success(let encoded): data = encoded
-        case .failure(let list): throw Refusal.unencodable(list.all)
-        }
+        // Checked before anything is marked: a file that cannot be made marks nothing.
+        _ = try Self.encode(carrier, parcels, replacing: replacing)
         let now = services.clock()
         let actor = actor
-        let marked = shipped
-        try await tdb.statements { sql in
-            try await sql.run(
+        let marked = zip(shipped, parcels).map { (id: $0.0, reference: $0.1.reference) }
+        // Marked only if still ready to ship (one cancelled since the read above is left out of the file too).
+        let still = try await tdb.statements { sql -> Set<UUID> in
+            let cases: [SQLQueryString] = marked.map { "WHEN \(bind: $0.id) THEN \(bind: $0.reference)" }
+            let rows = try await sql.all(
                 """
-                UPDATE orders SET carrier = \(bind: carrier.rawValue), updated_at = \(bind: now)
-                WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: marked))
+                UPDATE orders SET carrier = \(bind: carrier.rawValue), ship_ref = CASE id \(cases.joined(separator: " ")) END,
+                    updated_at = \(bind: now)
+                WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: marked.map(\.id)))
                   AND status = \(bind: OrderStatus.readyToShip.rawValue)
+                RETURNING id
                 """
             )
+            let ids = Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
             try await AuditLog.append(
                 sql,
                 actor: actor,
                 action: "order.labels",
                 targetType: "orders",
                 targetID: carrier.rawValue,
-                details: ["orders": String(marked.count), "replaced": replacing ? "yes" : "no"],
+                details: ["orders": String(ids.count), "replaced": replacing ? "yes" : "no"],
                 now: now
             )
+            return ids
         }
-        return (data, parcels.count)
+        let kept = zip(shipped, parcels).filter { still.contains($0.0) }.map(\.1)
+        guard !kept.isEmpty else { throw Refusal.nothingToShip }
+        let data = try Self.encode(carrier, kept, replacing: replacing)
+        return (data, kept.count)
     }
 
+    /// How many characters of reference each carrier's label file holds.
+    static let referenceLength: [Carrier: Int] = [.yamato: 20, .sagawa: 16, .japanpost: 15]
+
+    /// The label file of `parcels` in CP932, or why it cannot be made.
+    private static func encode(_ carrier: Carrier, _ parcels: [Parcel], replacing: Bool) throws -> Data {
+        let file: (header: [String], rows: [[String]])
+        do { file = try CarrierCSV.file(carrier, parcels) } catch {
+            guard case .senderIncomplete(let setting) = error else { throw error }
+            throw Refusal.senderIncomplete(setting)
+        }
+        switch CP932.csv(header: file.header, rows: file.rows, replacing: replacing) {
+        case .success(let encoded): return encoded
+        case .failure(let list): throw Refusal.unencodable(list.all)
+        }
+    }
     /// What a tracking file found and did.
     struct TrackingReport: Sendable, Codable, Equatable {
         var rows: Int
@@ -156,7 +176,7 @@ struct OrderShipping: Sendable {
         }
         let records: [CSV.Record]
         do { records = try CSV.parse(text) } catch {
-            report.errors = [.init(line: error.line, column: "", reason: "unclosed_quote")]
+            report.errors = [.init(line: error.line, column: "", reason: error.reason)]
             return report
         }
         guard let header = records.first else {
@@ -173,12 +193,17 @@ struct OrderShipping: Sendable {
             return report
         }
         let carrierColumn = column(Self.carrierColumns)
-        let body = Array(records.dropFirst().prefix(OrderCSV.maxRows))
+        let body = Array(records.dropFirst())
         report.rows = body.count
+        guard body.count <= OrderCSV.maxRows else {
+            report.errors = [.init(line: header.line, column: "", reason: "too_many_rows")]
+            return report
+        }
         var wanted: [(line: Int, number: String, shipment: OrderWorkflow.Shipment)] = []
         for record in body {
             func field(_ index: Int) -> String {
-                index < record.fields.count ? record.fields[index].trimmingCharacters(in: .whitespaces) : ""
+                index < record.fields.count
+                    ? CSV.unneutralized(record.fields[index].trimmingCharacters(in: .whitespaces)) : ""
             }
             let number = field(numberColumn.0)
             let named = carrierColumn.map { field($0.0) } ?? ""
@@ -206,26 +231,32 @@ struct OrderShipping: Sendable {
                 let chunk = Array(numbers[start..<min(start + 500, numbers.count)])
                 rows += try await sql.all(
                     """
-                    SELECT id, number, status, tracking FROM orders
+                    SELECT id, number, ship_ref, status, tracking FROM orders
                     WHERE tenant_id = \(bind: sql.tenantID) AND number IN (\(binds: chunk))
+                    UNION SELECT id, number, ship_ref, status, tracking FROM orders
+                    WHERE tenant_id = \(bind: sql.tenantID) AND ship_ref IN (\(binds: chunk))
                     """
                 )
             }
             return rows
         }
+        // An order is found by its number, or else by the reference its label carried.
         var byNumber: [String: [(id: UUID, status: OrderStatus, tracking: String)]] = [:]
+        var byReference: [String: [(id: UUID, status: OrderStatus, tracking: String)]] = [:]
         for row in found {
-            byNumber[try row.decode(column: "number", as: String.self), default: []].append(
-                (
-                    try row.decode(column: "id", as: UUID.self), try row.stored("status", table: "orders"),
-                    try row.decode(column: "tracking", as: String.self)
-                )
+            let order = (
+                id: try row.decode(column: "id", as: UUID.self),
+                status: try row.stored("status", as: OrderStatus.self, table: "orders"),
+                tracking: try row.decode(column: "tracking", as: String.self)
             )
+            byNumber[try row.decode(column: "number", as: String.self), default: []].append(order)
+            let reference = try row.decode(column: "ship_ref", as: String.self)
+            if !reference.isEmpty { byReference[reference, default: []].append(order) }
         }
         var moves: [(UUID, OrderWorkflow.Shipment)] = []
         var seen: Set<UUID> = []
         for entry in wanted {
-            guard let matches = byNumber[entry.number], !matches.isEmpty else {
+            guard let matches = byNumber[entry.number] ?? byReference[entry.number], !matches.isEmpty else {
                 report.errors.append(.init(line: entry.line, column: numberColumn.1, reason: "order_unknown"))
                 continue
             }

@@ -71,6 +71,9 @@ struct OrderWorkflow: Sendable {
     /// The reference of an order's reservation in the stock ledger.
     static func reservationReference(_ id: UUID) -> String { "order:\(id.uuidString.lowercased())" }
 
+    /// Whether `reference` is an order's own reservation (which only the workflow may change).
+    static func isOrderReference(_ reference: String) -> Bool { reference.lowercased().hasPrefix("order:") }
+
     /// Moves order `id` to `target`. With `from`, only if the order is still in that state (a page's or a bulk
     /// selection's view of it). Returns the state it left.
     @discardableResult
@@ -82,8 +85,8 @@ struct OrderWorkflow: Sendable {
         shipment: Shipment? = nil
     ) async throws -> OrderStatus {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw Refusal.reasonInvalid }
+        let reasonValid =
+            reason.count <= 200 && !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         let now = services.clock()
         let actor = actor
         let services = services
@@ -91,14 +94,20 @@ struct OrderWorkflow: Sendable {
         // Shipping mails the buyer, whose address is sealed.
         let cipher = target == .shipped ? try await services.keyStore.cipher(tdb) : nil
         return try await tdb.statements { sql in
+            // On PostgreSQL the order's row is locked as it is read: its `reserved` flag cannot change between this
+            // read and the update below (a cancel would otherwise skip the release of stock reserved meanwhile).
+            let lock: SQLQueryString = sql.isSQLite ? "" : "FOR NO KEY UPDATE OF o"
             let rows = try await sql.all(
                 """
                 SELECT o.status, o.reserved, o.number, o.buyer, t.name AS shop FROM orders o
                 JOIN tenants t ON t.id = o.tenant_id
                 WHERE o.tenant_id = \(bind: sql.tenantID) AND o.id = \(bind: id)
+                \(lock)
                 """
             )
             guard let row = rows.first else { throw Refusal.notFound }
+            // Checked after the order is found, so another shop's id is "not found" whatever the reason says.
+            guard reasonValid else { throw Refusal.reasonInvalid }
             let current: OrderStatus = try row.stored("status", table: "orders")
             let reserved = try row.decode(column: "reserved", as: Bool.self)
             if let from, from != current { throw Refusal.changed(current: current) }
@@ -232,9 +241,11 @@ struct OrderWorkflow: Sendable {
 
     /// Keeps the counts per status: one order fewer in `from` (none for a new order), one more in `to`.
     static func count(_ sql: TenantSQL, from: OrderStatus?, to: OrderStatus) async throws {
-        var changes: [SQLQueryString] = ["(\(bind: UUID()), \(bind: sql.tenantID), \(bind: to.rawValue), 1)"]
-        if let from {
-            changes.append("(\(bind: UUID()), \(bind: sql.tenantID), \(bind: from.rawValue), -1)")
+        // In the order of the statuses, whichever way the move goes: two opposite moves lock the two rows in the same
+        // order and wait for each other instead of deadlocking.
+        let deltas = ([(to, 1)] + (from.map { [($0, -1)] } ?? [])).sorted { $0.0.rawValue < $1.0.rawValue }
+        let changes: [SQLQueryString] = deltas.map {
+            "(\(bind: UUID()), \(bind: sql.tenantID), \(bind: $0.0.rawValue), \(bind: $0.1))"
         }
         try await sql.run(
             """

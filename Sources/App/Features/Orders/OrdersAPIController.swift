@@ -255,18 +255,16 @@ struct OrdersAPIController {
             _ = try await Self.order(request, context)
             throw error
         }
-        guard let target = OrderStatus(rawValue: input.to) else {
-            throw AppError.invalid(FieldError(field: "to", reason: "status_invalid"))
-        }
-        var from: OrderStatus?
-        if let raw = input.from {
-            guard let status = OrderStatus(rawValue: raw) else {
-                throw AppError.invalid(FieldError(field: "from", reason: "status_invalid"))
-            }
-            from = status
+        let from = input.from.map { OrderStatus(rawValue: $0) }
+        guard let target = OrderStatus(rawValue: input.to), from != .some(nil) else {
+            // Another shop's order (or none) is 404 whatever the body says.
+            _ = try await Self.order(request, context)
+            throw AppError.invalid(
+                FieldError(field: OrderStatus(rawValue: input.to) == nil ? "to" : "from", reason: "status_invalid")
+            )
         }
         do {
-            try await context.orderWorkflow.move(id, to: target, reason: input.reason ?? "", from: from)
+            try await context.orderWorkflow.move(id, to: target, reason: input.reason ?? "", from: from ?? nil)
         } catch let refusal as OrderWorkflow.Refusal {
             throw refusal.appError
         }

@@ -76,6 +76,7 @@ extension OrdersController {
         }
         var lines: [OrderInput.Line] = []
         let skus = form.sku ?? []
+        if skus.count > OrderRules.maxLines { problems.append(FieldError(field: "lines", reason: "order_lines_count")) }
         for index in skus.indices.prefix(OrderRules.maxLines) {
             let code = skus[index].trimmingCharacters(in: .whitespaces)
             guard !code.isEmpty else { continue }

@@ -380,8 +380,14 @@ struct OrdersController {
         guard let target = OrderStatus(rawValue: form.to) else {
             throw AppError.invalid(FieldError(field: "to", reason: "status_invalid"))
         }
-        let ids = (form.ids ?? []).compactMap(UUID.init(uuidString:))
-        guard !ids.isEmpty, ids.count <= Self.bulkLimit, ids.count == (form.ids ?? []).count else {
+        // Each selected order comes as `id:status`, the state the list showed it in: an order that has moved since is
+        // reported, not moved from a state nobody saw.
+        let selected = (form.ids ?? []).map { value -> (UUID, OrderStatus?)? in
+            let parts = value.split(separator: ":", maxSplits: 1)
+            guard let id = UUID(uuidString: String(parts.first ?? "")) else { return nil }
+            return (id, parts.count == 2 ? OrderStatus(rawValue: String(parts[1])) : nil)
+        }
+        guard !selected.isEmpty, selected.count <= Self.bulkLimit, !selected.contains(where: { $0 == nil }) else {
             throw AppError.invalid(FieldError(field: "ids", reason: "bulk_selection_invalid"))
         }
         let workflow = context.orderWorkflow
@@ -390,23 +396,25 @@ struct OrdersController {
         // Each order moves in a transaction of its own: one that cannot move does not hold back the others, and the
         // page names it with the reason.
         var seen: Set<UUID> = []
-        for id in ids where seen.insert(id).inserted {
+        for case let (id, shown)? in selected where seen.insert(id).inserted {
             guard let detail = try await queries.detail(id) else {
                 results.append(.init(id: id, number: "—", ok: false, reason: request.text("error.not_found")))
                 continue
             }
             do {
-                try await workflow.move(id, to: target, reason: form.reason ?? "")
+                try await workflow.move(id, to: target, reason: form.reason ?? "", from: shown)
                 results.append(.init(id: id, number: detail.summary.number, ok: true, reason: ""))
-            } catch let refusal as OrderWorkflow.Refusal {
-                results.append(
-                    .init(
-                        id: id,
-                        number: detail.summary.number,
-                        ok: false,
-                        reason: request.text(refusal.appError.messageKey)
-                    )
-                )
+            } catch {
+                let key: String
+                switch error {
+                case let refusal as OrderWorkflow.Refusal: key = refusal.appError.messageKey
+                case let stock as StockError: key = stock.appError.messageKey
+                case let app as AppError: key = app.messageKey
+                default:
+                    request.logger.error("bulk move of order \(id): \(String(reflecting: error))")
+                    key = "error.internal_error"
+                }
+                results.append(.init(id: id, number: detail.summary.number, ok: false, reason: request.text(key)))
             }
         }
         let moved = results.filter(\.ok).count

@@ -108,7 +108,10 @@ import Vapor
             try await browser.signIn(shop)
             let result = try await browser.post(
                 "/orders/bulk",
-                [("ids[]", open.uuidString), ("ids[]", shipped.uuidString), ("to", "cancelled"), ("reason", "重複注文")]
+                [
+                    ("ids[]", "\(open.uuidString):received"), ("ids[]", "\(shipped.uuidString):shipped"),
+                    ("to", "cancelled"), ("reason", "重複注文"),
+                ]
             )
             #expect(result.status == .ok)
             #expect(result.body.contains("移動 1") && result.body.contains("失敗 1"))
@@ -117,7 +120,10 @@ import Vapor
             let other = try await app.makeTenant("shop-b")
             let outsider = Browser(app)
             try await outsider.signIn(other)
-            let foreign = try await outsider.post("/orders/bulk", [("ids[]", open.uuidString), ("to", "received")])
+            let foreign = try await outsider.post(
+                "/orders/bulk",
+                [("ids[]", "\(open.uuidString):cancelled"), ("to", "received")]
+            )
             #expect(foreign.body.contains("失敗 1"), "another shop's order is not found")
         }
     }
