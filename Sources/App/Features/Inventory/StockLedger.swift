@@ -235,6 +235,55 @@ struct StockLedger: Sendable {
         }.sorted { $0.code < $1.code }
     }
 
+    /// Before a transaction that reserves or settles stock for many orders at once (a file of orders, of tracking
+    /// numbers), locks on PostgreSQL every stock row and SKU row it will change, in the order single reservations take
+    /// them (stock rows by SKU, then SKUs and their sets by id). A single order taken in meanwhile then waits for the
+    /// whole file, or the file for it, instead of each holding what the other needs next. On SQLite transactions run
+    /// one at a time already.
+    static func lockForBatch(_ skuIDs: [UUID], on sql: TenantSQL) async throws {
+        guard !sql.isSQLite, !skuIDs.isEmpty else { return }
+        let unique = Array(Set(skuIDs))
+        var plain: Set<UUID> = []
+        for start in stride(from: 0, to: unique.count, by: 5000) {
+            let chunk = Array(unique[start..<min(start + 5000, unique.count)])
+            let components = try await components(of: chunk, sql)
+            for id in chunk {
+                if let parts = components[id] { plain.formUnion(parts.map(\.sku)) } else { plain.insert(id) }
+            }
+        }
+        let stock = plain.sorted { $0.uuidString < $1.uuidString }
+        for start in stride(from: 0, to: stock.count, by: 5000) {
+            let chunk = Array(stock[start..<min(start + 5000, stock.count)])
+            try await sql.run(
+                """
+                SELECT id FROM stock_levels WHERE tenant_id = \(bind: sql.tenantID) AND sku_id IN (\(binds: chunk))
+                ORDER BY sku_id, warehouse_id FOR NO KEY UPDATE
+                """
+            )
+        }
+        var concerned = Set(unique).union(plain)
+        for start in stride(from: 0, to: stock.count, by: 5000) {
+            let chunk = Array(stock[start..<min(start + 5000, stock.count)])
+            let sets = try await sql.all(
+                """
+                SELECT DISTINCT set_sku_id FROM set_components
+                WHERE tenant_id = \(bind: sql.tenantID) AND component_sku_id IN (\(binds: chunk))
+                """
+            )
+            concerned.formUnion(try sets.map { try $0.decode(column: "set_sku_id", as: UUID.self) })
+        }
+        let skus = concerned.sorted { $0.uuidString < $1.uuidString }
+        for start in stride(from: 0, to: skus.count, by: 5000) {
+            let chunk = Array(skus[start..<min(start + 5000, skus.count)])
+            try await sql.run(
+                """
+                SELECT id FROM skus WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: chunk))
+                ORDER BY id FOR NO KEY UPDATE
+                """
+            )
+        }
+    }
+
     /// The shop's default warehouse, read by hand-written SQL.
     private static func defaultWarehouseID(_ sql: TenantSQL) async throws -> WarehouseID {
         let rows = try await sql.all(

@@ -115,7 +115,9 @@ struct OrderImport: Sendable {
         let intake = OrderIntake(tdb: tdb, services: services, actor: actor)
         let actor = actor
         let taking = drafts
+        let skuIDs = drafts.flatMap { draft in draft.lines.compactMap { skus.byCode[$0.skuCode]?.id } }
         let counts = try await tdb.statements { sql in
+            try await StockLedger.lockForBatch(skuIDs, on: sql)
             var created = 0
             var existing = 0
             var onHold = 0

@@ -290,7 +290,28 @@ struct OrderShipping: Sendable {
         _ = try await services.keyStore.cipher(tdb)
         let workflow = OrderWorkflow(tdb: tdb, services: services, actor: actor)
         let taking = moves
-        try await tdb.statements { _ in
+        try await tdb.statements { sql in
+            // On PostgreSQL the orders, then their stock and SKU rows, in the order single moves take them.
+            if !sql.isSQLite {
+                let ids = taking.map(\.0).sorted { $0.uuidString < $1.uuidString }
+                var skuIDs: [UUID] = []
+                for start in stride(from: 0, to: ids.count, by: 5000) {
+                    let chunk = Array(ids[start..<min(start + 5000, ids.count)])
+                    try await sql.run(
+                        """
+                        SELECT id FROM orders WHERE tenant_id = \(bind: sql.tenantID) AND id IN (\(binds: chunk))
+                        ORDER BY id FOR NO KEY UPDATE
+                        """
+                    )
+                    skuIDs += try await sql.all(
+                        """
+                        SELECT DISTINCT sku_id FROM order_lines
+                        WHERE tenant_id = \(bind: sql.tenantID) AND order_id IN (\(binds: chunk))
+                        """
+                    ).map { try $0.decode(column: "sku_id", as: UUID.self) }
+                }
+                try await StockLedger.lockForBatch(skuIDs, on: sql)
+            }
             for (id, shipment) in taking {
                 try await workflow.move(
                     id,
