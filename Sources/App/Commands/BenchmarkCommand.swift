@@ -12,8 +12,14 @@ struct BenchmarkCommand: AsyncCommand {
         @Option(name: "reservations", help: "Reservations per run (default 2000).") var reservations: Int?
         @Option(name: "rows", help: "Rows of the generated product CSV (default 100000).") var rows: Int?
         @Option(name: "clients", help: "Concurrent clients for the second run (default 16).") var clients: Int?
+        @Option(name: "orders", help: "Orders in the generated 楽天 CSV to import (default 20000; 0 skips).")
+        var orders: Int?
+        @Option(name: "list-orders", help: "Orders to generate for the order-list timing (default 1000000; 0 skips).")
+        var listOrders: Int?
     }
-    var help: String { "Measures reservations per second and the time to import a large product CSV." }
+    var help: String {
+        "Measures reservations per second, large product and order imports, and the order list over many orders."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -150,5 +156,31 @@ struct BenchmarkCommand: AsyncCommand {
                 writes.longest * 1000
             )
         )
+
+        // Orders: a mall file taken in, then the list over a shop with very many orders (a tenant of its own).
+        let orders = max(0, signature.orders ?? 20_000)
+        if orders > 0 {
+            try await Self.importOrders(tdb, services: services, sku: "B-1", count: orders, console: context.console)
+        }
+        let listOrders = max(0, signature.listOrders ?? 1_000_000)
+        if listOrders > 0 {
+            let listCode = code + "-list"
+            let listTenant = try await TenantProvisioning.create(
+                // tenancy: operator CLI, scratch tenant
+                db: app.db,
+                services: services,
+                code: listCode,
+                name: "ベンチマーク（受注一覧）",
+                adminEmail: "bench@\(listCode).invalid",
+                adminPassword: SecretToken.generate(bytes: 18)
+            )
+            try await Self.orderList(
+                // tenancy: operator CLI, scratch tenant
+                app.tenantDirectory.tenantDatabase(listTenant.id!),
+                services: services,
+                count: listOrders,
+                console: context.console
+            )
+        }
     }
 }
