@@ -175,7 +175,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
         }
         var rules: [AutoRule] = []
         var errors: [LineError] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Browsers send a textarea with CRLF, which Swift reads as one Character: split on any line break.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             do {

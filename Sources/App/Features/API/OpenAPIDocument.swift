@@ -556,7 +556,7 @@ enum OpenAPIDocument {
             for (method, value) in item {
                 guard var operation = value as? [String: Any] else { continue }
                 var responses = operation["responses"] as? [String: Any] ?? [:]
-                var codes = ["401", "403", "429"]
+                var codes = ["401", "403", "429", "503"]
                 let hasBody = operation["requestBody"] != nil
                 if hasBody || operation["parameters"] != nil { codes += ["400", "422"] }
                 if path.contains("{") { codes.append("404") }

@@ -115,9 +115,10 @@ struct OrderImport: Sendable {
         let intake = OrderIntake(tdb: tdb, services: services, actor: actor)
         let actor = actor
         let taking = drafts
-        let skuIDs = drafts.flatMap { draft in draft.lines.compactMap { skus.byCode[$0.skuCode]?.id } }
+        let skuIDs = Array(Set(skus.byCode.values.map(\.id)).union(skus.byListing.values.map(\.id)))
         let counts = try await tdb.statements { sql in
             try await StockLedger.lockForBatch(skuIDs, on: sql)
+            try await OrderWorkflow.lockCounts(sql)
             var created = 0
             var existing = 0
             var onHold = 0

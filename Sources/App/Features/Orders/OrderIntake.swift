@@ -183,7 +183,8 @@ struct OrderIntake: Sendable {
                 try await sql.run(
                     """
                     UPDATE orders SET status = \(bind: status.rawValue), reserved = \(bind: false),
-                        hold_reason = \(bind: Self.shortReason), missing = \(bind: StoredJSON(missing).text)
+                        hold_reason = \(bind: ([Self.shortReason] + (outcome.hold.map { [$0] } ?? [])).joined(separator: " / ")),
+                        missing = \(bind: StoredJSON(missing).text)
                     WHERE tenant_id = \(bind: sql.tenantID) AND id = \(bind: id)
                     """
                 )

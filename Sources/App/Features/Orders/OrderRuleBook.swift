@@ -67,8 +67,10 @@ struct OrderRuleBook: Sendable {
         let now = services.clock()
         let actor = actor
         return try await tdb.statements { sql in
+            // An earlier draft is kept as discarded, so its version number is never given to other rules: a publish
+            // of the draft someone replayed cannot publish a text saved after it.
             try await sql.run(
-                "DELETE FROM order_rule_sets WHERE tenant_id = \(bind: sql.tenantID) AND status = 'draft'"
+                "UPDATE order_rule_sets SET status = 'discarded' WHERE tenant_id = \(bind: sql.tenantID) AND status = 'draft'"
             )
             let rows = try await sql.all(
                 """

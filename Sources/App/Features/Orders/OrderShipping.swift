@@ -74,7 +74,7 @@ struct OrderShipping: Sendable {
                 Parcel(
                     // The label carries the number, or its end when the carrier allows fewer characters (the end of
                     // a mall's number is its running part); the order keeps it to find itself in the tracking file.
-                    reference: String(number.suffix(limit)),
+                    reference: String(String(number.suffix(limit)).drop { "-=+@".contains($0) }),
                     shipDate: today,
                     deliveryDate: try row.decode(column: "delivery_date", as: String.self),
                     deliveryTime: try row.decode(column: "delivery_time", as: String.self),

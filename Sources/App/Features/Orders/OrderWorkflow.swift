@@ -239,6 +239,15 @@ struct OrderWorkflow: Sendable {
         )
     }
 
+    /// On PostgreSQL, locks every counts row of the shop in status order, for a transaction that will change many of
+    /// them (a file of orders), so a single move (which locks its two rows in that order) waits instead of deadlocking.
+    static func lockCounts(_ sql: TenantSQL) async throws {
+        guard !sql.isSQLite else { return }
+        try await sql.run(
+            "SELECT id FROM order_counts WHERE tenant_id = \(bind: sql.tenantID) ORDER BY status FOR NO KEY UPDATE"
+        )
+    }
+
     /// Keeps the counts per status: one order fewer in `from` (none for a new order), one more in `to`.
     static func count(_ sql: TenantSQL, from: OrderStatus?, to: OrderStatus) async throws {
         // In the order of the statuses, whichever way the move goes: two opposite moves lock the two rows in the same

@@ -385,7 +385,8 @@ struct OrdersController {
         let selected = (form.ids ?? []).map { value -> (UUID, OrderStatus?)? in
             let parts = value.split(separator: ":", maxSplits: 1)
             guard let id = UUID(uuidString: String(parts.first ?? "")) else { return nil }
-            return (id, parts.count == 2 ? OrderStatus(rawValue: String(parts[1])) : nil)
+            guard parts.count == 2, let status = OrderStatus(rawValue: String(parts[1])) else { return nil }
+            return (id, status)
         }
         guard !selected.isEmpty, selected.count <= Self.bulkLimit, !selected.contains(where: { $0 == nil }) else {
             throw AppError.invalid(FieldError(field: "ids", reason: "bulk_selection_invalid"))
