@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import MultipartKit
 import NIOCore
@@ -138,6 +139,42 @@ enum StreamedUpload {
             }
             name = nil
             value = []
+        }
+    }
+}
+
+extension StreamedUpload {
+    /// A signed-in form's upload of field `file` to `path`: its CSRF token (the `X-CSRF-Token` header, already checked
+    /// by `SessionAuthenticator`, or the form's `_csrf` field, which comes before the file) is checked before a byte of
+    /// the file is read, and an empty file is refused. Returns the form's other fields.
+    static func saveCheckedForm(
+        _ request: Request,
+        csrf expected: String?,
+        to path: String,
+        limit: Int
+    ) async throws -> [String: String] {
+        guard let expected else { throw AppError.csrf }
+        let checkedByHeader = request.headers.first(name: "X-CSRF-Token") != nil
+        let (fields, size) = try await saveForm(request, fileField: "file", to: path, limit: limit) { fields in
+            if !checkedByHeader { try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected) }
+        }
+        guard size > 0 else {
+            throw AppError(
+                .unprocessableEntity,
+                code: "validation_failed",
+                messageKey: "error.file_required",
+                field: "file"
+            )
+        }
+        return fields
+    }
+
+    /// The `dryRun` query parameter of an API upload: absent or `false`, or `true`; anything else is refused.
+    static func dryRun(_ request: Request) throws -> Bool {
+        switch request.query[String.self, at: "dryRun"] {
+        case nil, "false": return false
+        case "true": return true
+        default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
         }
     }
 }

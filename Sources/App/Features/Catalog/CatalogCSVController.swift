@@ -69,26 +69,12 @@ struct CatalogCSVController {
     @Sendable func upload(_ request: Request, _ context: TenantContext) async throws -> Response {
         let path = try MasterImport.temporaryFile(context.services)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let expected = context.csrfToken else { throw AppError.csrf }
-        // A script that sent the token as X-CSRF-Token had it checked by SessionAuthenticator already.
-        let checkedByHeader = request.headers.first(name: "X-CSRF-Token") != nil
-        let (fields, size) = try await StreamedUpload.saveForm(
+        let fields = try await StreamedUpload.saveCheckedForm(
             request,
-            fileField: "file",
+            csrf: context.csrfToken,
             to: path,
             limit: MasterImport.maximumBytes
-        ) { fields in
-            // The form sends its token before the file: without it, not a byte of the file is read.
-            if !checkedByHeader { try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected) }
-        }
-        guard size > 0 else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.file_required",
-                field: "file"
-            )
-        }
+        )
         let dryRun = fields["dryRun"] != nil
         let report = try await MasterImport(tdb: context.db, services: context.services, actor: context.actor)
             .run(file: path, dryRun: dryRun)
@@ -103,12 +89,7 @@ struct CatalogCSVController {
     }
 
     @Sendable func apiImport(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let dryRun: Bool
-        switch request.query[String.self, at: "dryRun"] {
-        case nil, "false": dryRun = false
-        case "true": dryRun = true
-        default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
-        }
+        let dryRun = try StreamedUpload.dryRun(request)
         let path = try MasterImport.temporaryFile(context.services)
         defer { try? FileManager.default.removeItem(atPath: path) }
         guard try await StreamedUpload.saveBody(request, to: path, limit: MasterImport.maximumBytes) > 0 else {

@@ -68,24 +68,12 @@ extension OrdersController {
     @Sendable func upload(_ request: Request, _ context: TenantContext) async throws -> Response {
         let path = try MasterImport.temporaryFile(context.services)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let expected = context.csrfToken else { throw AppError.csrf }
-        let checkedByHeader = request.headers.first(name: "X-CSRF-Token") != nil
-        let (fields, size) = try await StreamedUpload.saveForm(
+        let fields = try await StreamedUpload.saveCheckedForm(
             request,
-            fileField: "file",
+            csrf: context.csrfToken,
             to: path,
             limit: MasterImport.maximumBytes
-        ) { fields in
-            if !checkedByHeader { try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected) }
-        }
-        guard size > 0 else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.file_required",
-                field: "file"
-            )
-        }
+        )
         let dryRun = fields["dryRun"] != nil
         let report = try await OrderImport(tdb: context.db, services: context.services, actor: context.actor).run(
             try Data(contentsOf: URL(fileURLWithPath: path)),
@@ -103,12 +91,7 @@ extension OrdersController {
     }
 
     @Sendable func apiImport(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let dryRun: Bool
-        switch request.query[String.self, at: "dryRun"] {
-        case nil, "false": dryRun = false
-        case "true": dryRun = true
-        default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
-        }
+        let dryRun = try StreamedUpload.dryRun(request)
         let format = try Self.importFormat(request.query[String.self, at: "format"])
         let path = try MasterImport.temporaryFile(context.services)
         defer { try? FileManager.default.removeItem(atPath: path) }

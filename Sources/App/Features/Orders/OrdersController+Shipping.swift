@@ -118,24 +118,12 @@ extension OrdersController {
     @Sendable func uploadTracking(_ request: Request, _ context: TenantContext) async throws -> Response {
         let path = try MasterImport.temporaryFile(context.services)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let expected = context.csrfToken else { throw AppError.csrf }
-        let checkedByHeader = request.headers.first(name: "X-CSRF-Token") != nil
-        let (fields, size) = try await StreamedUpload.saveForm(
+        let fields = try await StreamedUpload.saveCheckedForm(
             request,
-            fileField: "file",
+            csrf: context.csrfToken,
             to: path,
             limit: MasterImport.maximumBytes
-        ) { fields in
-            if !checkedByHeader { try SessionAuthenticator.checkCSRF(fields["_csrf"], expected: expected) }
-        }
-        guard size > 0 else {
-            throw AppError(
-                .unprocessableEntity,
-                code: "validation_failed",
-                messageKey: "error.file_required",
-                field: "file"
-            )
-        }
+        )
         let report = try await trackingReport(
             context,
             try Data(contentsOf: URL(fileURLWithPath: path)),
@@ -196,12 +184,7 @@ extension OrdersController {
     }
 
     @Sendable func apiTracking(_ request: Request, _ context: TenantContext) async throws -> Response {
-        let dryRun: Bool
-        switch request.query[String.self, at: "dryRun"] {
-        case nil, "false": dryRun = false
-        case "true": dryRun = true
-        default: throw AppError.invalid(FieldError(field: "dryRun", reason: "boolean_invalid"))
-        }
+        let dryRun = try StreamedUpload.dryRun(request)
         var carrier: Carrier?
         if let raw = request.query[String.self, at: "carrier"], !raw.isEmpty { carrier = try Self.carrier(raw) }
         let path = try MasterImport.temporaryFile(context.services)
